@@ -1,0 +1,159 @@
+// Dialer: the outbound preview engine. It owns every live object (tenants, campaigns with their
+// contact queues, agents, reservations, offers, calls) and runs the core state machines on them:
+// reservation calls, offers with the server-owned countdown, accept/skip/remove/cancel, the
+// customer call with CPA, wrap-up with dispositions, retries, calling windows, DNC, attempt limits
+// and the tenant and data-centre concurrency limits (PRODUCT.md §2–§6).
+//
+// Threading: every method must be called on the one engine thread; collaborators (Clock,
+// TimerService, Telephony, Store, EventSink) are called back on that thread too. The Dialer does
+// not own its collaborators; they must outlive it.
+//
+// Agent actions complete through a callback, invoked once the change is durable (API.md: acks go
+// out after the commit). Every action is idempotent per target.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/calling_window.h"
+#include "core/contact.h"
+#include "core/contact_queue.h"
+#include "core/ids.h"
+#include "core/result.h"
+#include "core/settings.h"
+#include "core/states.h"
+#include "engine/clock.h"
+#include "engine/events.h"
+#include "engine/store.h"
+#include "engine/telephony.h"
+
+namespace outdial::engine {
+
+using core::AgentId;
+using core::CallId;
+using core::CampaignId;
+using core::ContactId;
+using core::OfferId;
+using core::ReservationId;
+using core::TenantId;
+
+struct DatacenterConfig {
+  std::string name = "dc1";
+  int max_concurrent_calls = 1000;
+};
+
+struct AgentInfo {
+  AgentId id;
+  TenantId tenant_id;
+  std::string username;
+  std::string team;
+  std::string station = "sim:auto";
+};
+
+// What an action answers on success (ids of what it created, when it created something).
+struct ActionReply {
+  OfferId offer_id;
+  CallId call_id;
+};
+using ActionResult = core::Result<ActionReply>;
+using ActionDone = std::function<void(const ActionResult&)>;
+
+struct CampaignStats {
+  std::array<int64_t, core::kContactStateCount> contacts_by_state{};
+  int64_t contacts_total = 0;
+  std::array<int64_t, core::kOutcomeCount> attempts_by_outcome{};
+  int64_t attempts_total = 0;
+  int64_t agents_available = 0, agents_reserved = 0, agents_on_call = 0, agents_wrap_up = 0,
+          agents_idle = 0;
+  int64_t active_calls = 0;
+};
+
+struct AgentSnapshot {
+  AgentId agent_id;
+  core::AgentState state = core::AgentState::kLoggedOut;
+  std::optional<core::ReasonCode> reason_code;
+  std::string reason;
+  TimePoint since{};
+  std::optional<ReservationEvent> reservation;
+  std::optional<OfferEvent> offer;
+  std::optional<CallEvent> call;
+};
+
+// Counters the simulator and tests check (and /metrics will expose).
+struct DialerCounters {
+  uint64_t reservations = 0, reservations_unanswered = 0;
+  uint64_t offers = 0, accepts = 0, skips = 0, removes = 0, cancels = 0, timeouts = 0;
+  uint64_t dials = 0, connects = 0, failed_attempts = 0, wrapups = 0;
+  uint64_t tenant_limit_refusals = 0, datacenter_limit_refusals = 0;
+  uint64_t store_failures = 0;
+};
+
+class Dialer final : public TelephonyListener {
+ public:
+  struct Deps {
+    Clock& clock;
+    TimerService& timers;
+    Telephony& telephony;
+    Store& store;
+    EventSink& events;
+  };
+  Dialer(Deps deps, DatacenterConfig datacenter);
+  ~Dialer() override;
+  Dialer(const Dialer&) = delete;
+  Dialer& operator=(const Dialer&) = delete;
+
+  // --- configuration (validated at the edge; these re-check what they rely on) ---
+  core::Result<void> AddTenant(TenantId id, const core::TenantSettings& settings);
+  core::Result<void> UpdateTenant(TenantId id, const core::TenantSettings& settings);
+  core::Result<void> AddCampaign(TenantId tenant, CampaignId id, const core::CampaignSettings& settings);
+  core::Result<void> UpdateCampaign(CampaignId id, const core::CampaignSettings& settings);
+  core::Result<void> SetCampaignStatus(CampaignId id, core::CampaignStatus status);
+  // Adds contacts (ids assigned by the caller, unique). Zone ids come from zones().
+  core::Result<void> AddContacts(CampaignId id, std::vector<core::Contact> contacts);
+  core::Result<void> AddAgent(const AgentInfo& info);
+  // Adds a number to a tenant DNC list (the list named "tenant" is checked by every campaign).
+  void AddDnc(TenantId tenant, const std::string& list, const std::string& number);
+  bool IsOnDnc(TenantId tenant, const std::string& list, const std::string& number) const;
+  core::ZoneTable& zones();
+
+  // --- agent actions (API.md "Agent actions") ---
+  void Login(AgentId agent, ActionDone done);
+  void Logout(AgentId agent, ActionDone done);
+  // `state` must be available or idle.
+  void SetAgentState(AgentId agent, core::AgentState state, std::string reason, ActionDone done);
+  void PreviewRequest(AgentId agent, std::optional<CampaignId> campaign, ActionDone done);
+  void AnswerReservation(AgentId agent, ReservationId reservation, ActionDone done);
+  void ActOnOffer(AgentId agent, OfferId offer, core::OfferAction action, ActionDone done);
+  void CancelCall(AgentId agent, CallId call, ActionDone done);
+  void EndCall(AgentId agent, CallId call, ActionDone done);
+  void WrapUp(AgentId agent, CallId call, const std::string& disposition,
+              std::optional<TimePoint> callback_at, std::string notes, bool personal_callback,
+              ActionDone done);
+
+  // --- telephony ---
+  void OnLegEvent(const LegEvent& event) override;
+
+  // --- queries ---
+  std::optional<AgentSnapshot> Snapshot(AgentId agent) const;
+  std::optional<CampaignStats> Stats(CampaignId campaign) const;
+  const core::Contact* FindContact(CampaignId campaign, ContactId contact) const;
+  std::vector<CampaignId> Campaigns() const;
+  int64_t ActiveCalls(TenantId tenant) const;
+  int64_t DatacenterActiveCalls() const;
+  const DatacenterConfig& datacenter() const;
+  const DialerCounters& counters() const;
+  // Checks internal consistency (per-state counts, holds, limits); returns problems found.
+  std::vector<std::string> CheckInvariants() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace outdial::engine
