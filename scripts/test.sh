@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds (CI preset: ASan + UBSan, warnings as errors) and runs every test.
+# Ends with ctest's summary line; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cmake --preset ci
+cmake --build --preset ci
+ctest --preset ci -j "$(nproc)"
