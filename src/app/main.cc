@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "app/serve.h"
 #include "app/simulate.h"
 #include "core/settings.h"
 
@@ -44,7 +45,15 @@ int main(int argc, char** argv) {
                        "Check the engine's invariants every N simulated seconds (0: at the end only)")
       ->capture_default_str();
 
+  outdial::app::ServeOptions serve_options;
+  auto* serve = app.add_subcommand("serve", "Run the server (HTTP on [server] listen)");
+  serve->add_option("--config", serve_options.config_path, "TOML configuration file (every key has a default)")
+      ->check(CLI::ExistingFile);
+  serve->add_flag("--demo", serve_options.demo, "Seed a demo tenant with one running campaign of each mode");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (serve->parsed()) return outdial::app::RunServer(serve_options);
 
   if (simulate->parsed()) {
     auto parsed_mode = outdial::core::CampaignModeFromString(mode);
