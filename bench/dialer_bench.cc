@@ -123,7 +123,7 @@ void BM_PriorityQueuePushPop(benchmark::State& state) {
   std::vector<std::pair<int64_t, uint64_t>> keys;
   keys.reserve(n);
   for (uint32_t i = 0; i < n; ++i) keys.emplace_back(static_cast<int64_t>(rng() % 1'000'000), i);
-  std::priority_queue<std::pair<int64_t, uint64_t>> queue(std::less<>{}, std::move(keys));
+  std::priority_queue<std::pair<int64_t, uint64_t>> queue(std::less<std::pair<int64_t, uint64_t>>{}, std::move(keys));
   uint64_t i = n;
   for (auto _ : state) {
     queue.push({static_cast<int64_t>(rng() % 1'000'000), ++i});

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
   libhowardhinnant-date-dev tzdata libfmt-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libtomlplusplus-dev libboost-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -409,6 +409,13 @@ core::Result<nlohmann::json> RunSimulation(const SimulateOptions& o) {
                        {"available", static_cast<double>(books.available_ms) / logged},
                        {"idle", static_cast<double>(books.idle_ms) / logged}};
   out["contacts_left"] = left;
+  nlohmann::json agents_end = nlohmann::json::object();
+  for (int i = 0; i < o.agents; ++i) {
+    auto snap = dialer.Snapshot(core::AgentId{static_cast<uint64_t>(i + 1)});
+    auto& n = agents_end[std::string(core::ToString(snap->state))];
+    n = n.is_null() ? 1 : n.get<int64_t>() + 1;
+  }
+  out["agents_at_end"] = agents_end;
   out["peak_active_calls"] = sim_agents.peak_active_calls();
   out["timers_fired"] = time.fired();
   out["setup_s"] = std::chrono::duration<double>(setup_done - wall_start).count();

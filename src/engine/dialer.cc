@@ -480,7 +480,9 @@ struct Dialer::Impl {
     TimePoint next = core::kNever;
     for (auto& zq : camp.zone_queues) {
       next = std::min(next, zq.queue.NextWake());
-      if (zq.queue.HasReady() && zq.window_known && !zq.window.open) next = std::min(next, zq.window.until);
+      // Ready contacts in a closed zone: wake when its window opens (refreshed here, since a
+      // cached state may have expired; a stale `until` in the past would fire again and again).
+      if (zq.queue.HasReady() && !Window(camp, zq).open) next = std::min(next, zq.window.until);
     }
     for (auto& [agent, queue] : camp.personal) next = std::min(next, queue.NextWake());
     if (next == core::kNever) return;

@@ -71,7 +71,9 @@ TEST_P(CampaignRanges, BoundsAreInclusiveAndOutsideIsRefusedNamingTheField) {
     c.set(s, v);
     auto r = ValidateCampaignSettings(s);
     EXPECT_TRUE(HasProblem(r, c.field)) << c.field << "=" << v;
-    if (!r.ok()) EXPECT_EQ(r.error().code, ErrorCode::kValidationFailed);
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().code, ErrorCode::kValidationFailed);
+    }
   }
 }
 
@@ -90,8 +92,8 @@ INSTANTIATE_TEST_SUITE_P(
         RangeCase{"max_attempts", [](CampaignSettings& s, int v) { s.max_attempts = v; }, 1, 100},
         RangeCase{"max_attempts_per_number", [](CampaignSettings& s, int v) { s.max_attempts_per_number = v; }, 1, 100},
         RangeCase{"wrap_up_timeout_s", [](CampaignSettings& s, int v) { s.wrap_up_timeout_s = v; }, 0, 3600}),
-    [](const auto& info) {
-      std::string name = info.param.field;
+    [](const auto& param_info) {
+      std::string name = param_info.param.field;
       std::replace(name.begin(), name.end(), '.', '_');
       return name;
     });
