@@ -61,6 +61,17 @@ class ContactQueue {
   size_t Advance(TimePoint now) {
     return Advance(now, [](const QueueKey&) {});
   }
+  // Takes every waiting contact with wake <= now out of the queue, handing each to `take` (for
+  // owners that route due contacts elsewhere, e.g. personal callbacks to their agent).
+  template <typename Take>
+  size_t TakeDue(TimePoint now, Take&& take) {
+    size_t taken = 0;
+    while (!waiting_.empty() && waiting_.front().wake_ms <= ToEpochMs(now)) {
+      take(PopWaiting());
+      ++taken;
+    }
+    return taken;
+  }
   // The earliest wake time of a waiting contact, or kNever.
   TimePoint NextWake() const;
 

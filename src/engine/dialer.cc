@@ -71,7 +71,10 @@ struct CampaignRt {
   std::unordered_map<ContactId, uint32_t> index_by_id;
   std::vector<ZoneQueue> zone_queues;
   std::unordered_map<uint16_t, size_t> slot_by_zone;
-  std::unordered_map<AgentId, core::ContactQueue> personal;  // personal callbacks per agent
+  // Personal callbacks: waiting ones in one queue for the whole campaign (so a wake looks at one
+  // heap, not one per agent), due ones in a ready queue per agent, dropped when empty.
+  core::ContactQueue personal_pending;
+  std::unordered_map<AgentId, core::ContactQueue> personal;
   std::deque<std::pair<AgentId, uint64_t>> waiting;         // (agent, wait epoch)
   TimerId wake_timer = kNoTimer;
   TimePoint wake_at = core::kNever;
@@ -444,17 +447,13 @@ struct Dialer::Impl {
   void Enqueue(CampaignRt& camp, uint32_t index) {
     Contact& c = camp.contacts[index];
     assert(c.state == ContactState::kCallable || c.state == ContactState::kScheduled);
-    core::ContactQueue* queue = nullptr;
-    if (c.callback && c.callback_agent.valid()) {
-      queue = &camp.personal[c.callback_agent];
-      SlotFor(camp, c.zone);  // so the zone's window is known when the callback comes due
-    } else {
-      queue = &SlotFor(camp, c.zone).queue;
-    }
+    const bool personal = c.callback && c.callback_agent.valid();
+    core::ContactQueue* queue = &SlotFor(camp, c.zone).queue;
+    if (personal) queue = c.next_eligible_at > Now() ? &camp.personal_pending : &camp.personal[c.callback_agent];
     if (c.next_eligible_at > Now()) {
       if (c.state != ContactState::kScheduled) SetContactState(camp, c, ContactState::kScheduled);
       queue->PushWaiting(KeyOf(c, index), c.next_eligible_at);
-      ArmWake(camp);
+      ArmWakeAt(camp, c.next_eligible_at);
     } else {
       if (c.state != ContactState::kCallable) SetContactState(camp, c, ContactState::kCallable);
       queue->PushReady(KeyOf(c, index));
@@ -484,13 +483,21 @@ struct Dialer::Impl {
       // cached state may have expired; a stale `until` in the past would fire again and again).
       if (zq.queue.HasReady() && !Window(camp, zq).open) next = std::min(next, zq.window.until);
     }
-    for (auto& [agent, queue] : camp.personal) next = std::min(next, queue.NextWake());
-    if (next == core::kNever) return;
-    if (camp.wake_timer != kNoTimer && camp.wake_at <= next) return;
+    next = std::min(next, camp.personal_pending.NextWake());
+    ArmWakeAt(camp, next);
+  }
+
+  // Makes sure the campaign wakes no later than `when` (cheap: no scan of the queues).
+  void ArmWakeAt(CampaignRt& camp, TimePoint when) {
+    if (camp.status != CampaignStatus::kRunning || when == core::kNever) return;
+    // Wake on whole seconds: contacts coming due within the same second share one wake-up, which
+    // keeps wake-ups per campaign bounded however many retries are scheduled.
+    when = std::chrono::ceil<std::chrono::seconds>(when);
+    if (camp.wake_timer != kNoTimer && camp.wake_at <= when) return;
     CancelTimer(camp.wake_timer);
-    camp.wake_at = next;
+    camp.wake_at = when;
     CampaignId id = camp.id;
-    camp.wake_timer = At(next, [this, id] { OnWake(id); });
+    camp.wake_timer = At(when, [this, id] { OnWake(id); });
   }
 
   void OnWake(CampaignId id) {
@@ -505,11 +512,12 @@ struct Dialer::Impl {
       SetContactState(*camp, c, ContactState::kCallable);
     };
     for (auto& zq : camp->zone_queues) zq.queue.Advance(now, mark_callable);
-    std::vector<AgentId> due_personal;
-    for (auto& [agent, queue] : camp->personal) {
-      if (queue.Advance(now, mark_callable) > 0) due_personal.push_back(agent);
-    }
-    for (AgentId agent_id : due_personal) assign_needed.insert(agent_id);
+    camp->personal_pending.TakeDue(now, [&](const core::QueueKey& key) {
+      Contact& c = camp->contacts[key.index];
+      SetContactState(*camp, c, ContactState::kCallable);
+      camp->personal[c.callback_agent].PushReady(key);
+      assign_needed.insert(c.callback_agent);
+    });
     DispatchWaiting(*camp);
     ArmWake(*camp);
   }
@@ -546,9 +554,6 @@ struct Dialer::Impl {
     for (;;) {
       core::ContactQueue* best = nullptr;
       if (personal != nullptr) {
-        personal->Advance(Now(), [&](const core::QueueKey& key) {
-          SetContactState(camp, camp.contacts[key.index], ContactState::kCallable);
-        });
         // A personal callback whose zone is closed waits for the window to open.
         while (personal->HasReady()) {
           uint32_t idx = personal->Top().index;
@@ -560,9 +565,13 @@ struct Dialer::Impl {
           }
           core::QueueKey key = personal->Top();
           personal->Pop();
-          personal->PushWaiting(key, w.until);
+          camp.personal_pending.PushWaiting(key, w.until);
           SetContactState(camp, camp.contacts[idx], ContactState::kScheduled);
-          ArmWake(camp);
+          ArmWakeAt(camp, w.until);
+        }
+        if (best == nullptr) {
+          camp.personal.erase(agent);  // an agent's ready queue lives only while it holds callbacks
+          personal = nullptr;
         }
       }
       if (best == nullptr) {
@@ -593,7 +602,7 @@ struct Dialer::Impl {
         case core::EligibilityKind::kWaitForWindow:
           // Not reached: the zone's window is open. Park it defensively rather than lose it.
           best->PushWaiting(KeyOf(c, idx), Now() + std::chrono::minutes(1));
-          ArmWake(camp);
+          ArmWakeAt(camp, Now() + std::chrono::minutes(1));
           continue;
       }
     }
@@ -1578,7 +1587,11 @@ core::Result<void> Dialer::AddContacts(CampaignId id, std::vector<core::Contact>
     return Error{ErrorCode::kValidationFailed, "Some contacts are not valid.", std::move(problems)};
   }
   AsEvent(*impl_, [&] {
-    camp->contacts.reserve(camp->contacts.size() + contacts.size());
+    // Grow geometrically: lists arrive in chunks, and an exact reserve per chunk would copy the
+    // whole campaign each time.
+    size_t needed = camp->contacts.size() + contacts.size();
+    if (camp->contacts.capacity() < needed) camp->contacts.reserve(std::max(needed, camp->contacts.capacity() * 2));
+    camp->index_by_id.reserve(needed);
     for (auto& c : contacts) {
       auto index = static_cast<uint32_t>(camp->contacts.size());
       c.campaign_id = id;

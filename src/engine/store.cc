@@ -10,12 +10,8 @@ ContactRecord ToRecord(const core::Contact& contact) {
   r.attempts_made = contact.attempts_made;
   r.next_eligible_at = contact.next_eligible_at;
   r.last_outcome = contact.last_outcome;
-  r.phone_attempts.reserve(contact.phones.size());
-  r.phone_invalid.reserve(contact.phones.size());
-  for (const auto& p : contact.phones) {
-    r.phone_attempts.push_back(p.attempts);
-    r.phone_invalid.push_back(p.invalid);
-  }
+  r.phones.reserve(contact.phones.size());
+  for (const auto& p : contact.phones) r.phones.push_back({p.attempts, p.invalid});
   r.callback = contact.callback;
   r.callback_agent = contact.callback_agent;
   return r;

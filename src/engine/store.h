@@ -48,8 +48,11 @@ struct ContactRecord {
   uint16_t attempts_made = 0;
   TimePoint next_eligible_at{};
   std::optional<core::Outcome> last_outcome;
-  std::vector<uint16_t> phone_attempts;
-  std::vector<bool> phone_invalid;
+  struct PhoneState {
+    uint16_t attempts = 0;
+    bool invalid = false;
+  };
+  std::vector<PhoneState> phones;  // in the contact's phone order
   bool callback = false;
   core::AgentId callback_agent;
 };

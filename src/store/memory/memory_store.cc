@@ -12,8 +12,7 @@ void MemoryStore::Commit(engine::WriteBatch batch, std::function<void(core::Resu
   }
   ++commits_;
   for (auto& a : batch.attempts) {
-    auto [it, inserted] = attempts_.insert_or_assign(a.id.value, std::move(a));
-    if (inserted) attempts_by_contact_[it->second.contact_id.value].push_back(it->first);
+    attempts_.insert_or_assign(a.id.value, std::move(a));
   }
   for (auto& c : batch.contacts) contacts_.insert_or_assign(c.id.value, std::move(c));
   for (auto& d : batch.dnc) dnc_[{d.tenant_id.value, d.list}].insert(d.number);
@@ -33,9 +32,10 @@ const engine::AttemptRecord* MemoryStore::FindAttempt(core::CallId id) const {
 
 std::vector<engine::AttemptRecord> MemoryStore::AttemptsForContact(core::ContactId id) const {
   std::vector<engine::AttemptRecord> out;
-  auto it = attempts_by_contact_.find(id.value);
-  if (it == attempts_by_contact_.end()) return out;
-  for (uint64_t attempt : it->second) out.push_back(attempts_.at(attempt));
+  // A scan: this store serves tests and the simulator, where this query is rare.
+  for (const auto& [attempt_id, attempt] : attempts_) {
+    if (attempt.contact_id == id) out.push_back(attempt);
+  }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.started_at != b.started_at ? a.started_at < b.started_at : a.id < b.id;
   });

@@ -36,7 +36,6 @@ class MemoryStore final : public engine::Store {
  private:
   size_t audit_capacity_;
   std::unordered_map<uint64_t, engine::AttemptRecord> attempts_;
-  std::unordered_map<uint64_t, std::vector<uint64_t>> attempts_by_contact_;
   std::unordered_map<uint64_t, engine::ContactRecord> contacts_;
   std::map<std::pair<uint64_t, std::string>, std::set<std::string, std::less<>>> dnc_;
   std::deque<engine::AuditRecord> audit_;
