@@ -64,7 +64,8 @@ ContactQueue::Level& ContactQueue::LevelFor(const QueueKey& key) {
 void ContactQueue::PushReady(const QueueKey& key) {
   Level& level = LevelFor(key);
   level.Push(key);
-  non_empty_.set(static_cast<size_t>(&level - levels_.data()));
+  auto bit = static_cast<size_t>(&level - levels_.data());
+  non_empty_[bit / 64] |= uint64_t{1} << (bit % 64);
   ++ready_count_;
 }
 
@@ -86,9 +87,8 @@ TimePoint ContactQueue::NextWake() const {
 
 int ContactQueue::TopLevel() const {
   // Callback level first (highest index), then priorities from 100 down.
-  for (int i = kPriorityLevels; i >= 0; --i) {
-    if (non_empty_.test(static_cast<size_t>(i))) return i;
-  }
+  if (non_empty_[1] != 0) return 64 + 63 - __builtin_clzll(non_empty_[1]);
+  if (non_empty_[0] != 0) return 63 - __builtin_clzll(non_empty_[0]);
   return -1;
 }
 
@@ -103,7 +103,7 @@ void ContactQueue::Pop() {
   assert(level >= 0);
   Level& l = levels_[static_cast<size_t>(level)];
   l.Pop();
-  if (l.empty()) non_empty_.reset(static_cast<size_t>(level));
+  if (l.empty()) non_empty_[static_cast<size_t>(level) / 64] &= ~(uint64_t{1} << (level % 64));
   --ready_count_;
 }
 

@@ -9,7 +9,7 @@
 // Not thread-safe: owned by the engine thread.
 #pragma once
 
-#include <bitset>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -102,7 +102,8 @@ class ContactQueue {
 
   // Level 0..100 are priorities; level 101 holds due callbacks.
   std::vector<Level> levels_ = std::vector<Level>(kPriorityLevels + 1);
-  std::bitset<kPriorityLevels + 1> non_empty_;
+  // Bit i set: level i has ready contacts. Two words, so the best level is one count-leading-zeros.
+  std::array<uint64_t, 2> non_empty_{};
   size_t ready_count_ = 0;
   std::vector<Waiting> waiting_;  // min-heap on wake_ms (then key order)
 };
