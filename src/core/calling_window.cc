@@ -51,7 +51,9 @@ std::string Field(std::string_view prefix, std::string_view key, size_t index) {
   return out;
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // std::stoi would accept signs, spaces and trailing junk; the API form is exact digits.
 std::optional<int> ParseDigits(std::string_view text) {
@@ -88,7 +90,9 @@ std::string FormatClock(int minutes) {
   return out;
 }
 
-std::string FormatRange(const MinuteRange& r) { return FormatClock(r.begin_min) + "-" + FormatClock(r.end_min); }
+std::string FormatRange(const MinuteRange& r) {
+  return FormatClock(r.begin_min) + "-" + FormatClock(r.end_min);
+}
 
 std::optional<date::year_month_day> ParseDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
@@ -117,7 +121,8 @@ std::string FormatDate(const date::year_month_day& ymd) {
 // Validates one day's list. Problems name the offending element by its index in the request, so
 // the overlap check keeps the original index through the sort.
 std::vector<MinuteRange> ParseDay(std::string_view prefix, std::string_view key,
-                                  const std::vector<std::string>& texts, std::vector<FieldProblem>& problems) {
+                                  const std::vector<std::string>& texts,
+                                  std::vector<FieldProblem>& problems) {
   struct Indexed {
     MinuteRange range;
     size_t index;
@@ -133,13 +138,14 @@ std::vector<MinuteRange> ParseDay(std::string_view prefix, std::string_view key,
       end = ParseClock(text.substr(dash + 1), /*is_end=*/true);
     }
     if (!begin || !end) {
-      problems.push_back({Field(prefix, key, i),
-                          "expected HH:MM-HH:MM (hours 00-23, minutes 00-59, 24:00 only as an end), got " +
-                              Quoted(text)});
+      problems.push_back(
+          {Field(prefix, key, i),
+           "expected HH:MM-HH:MM (hours 00-23, minutes 00-59, 24:00 only as an end), got " + Quoted(text)});
       continue;
     }
     if (*begin >= *end) {
-      problems.push_back({Field(prefix, key, i), "expected HH:MM-HH:MM with start before end, got " + Quoted(text)});
+      problems.push_back(
+          {Field(prefix, key, i), "expected HH:MM-HH:MM with start before end, got " + Quoted(text)});
       continue;
     }
     parsed.push_back({MinuteRange{*begin, *end}, i});
@@ -151,9 +157,10 @@ std::vector<MinuteRange> ParseDay(std::string_view prefix, std::string_view key,
   const Indexed* reaching_furthest = nullptr;  // the range that ends last so far
   for (const Indexed& item : parsed) {
     if (reaching_furthest != nullptr && item.range.begin_min < reaching_furthest->range.end_min) {
-      problems.push_back({Field(prefix, key, item.index),
-                          Quoted(FormatRange(item.range)) + " overlaps " + Field(prefix, key, reaching_furthest->index) +
-                              " " + Quoted(FormatRange(reaching_furthest->range))});
+      const Indexed& other = *reaching_furthest;
+      std::string problem = Quoted(FormatRange(item.range)) + " overlaps ";
+      problem += Field(prefix, key, other.index) + " " + Quoted(FormatRange(other.range));
+      problems.push_back({Field(prefix, key, item.index), std::move(problem)});
     } else if (!merged.empty() && item.range.begin_min == merged.back().end_min) {
       // Touching ranges are one stretch of open time; merging keeps "sorted, non-overlapping"
       // also true of the ends, which EvaluateWindow relies on to find where a stretch ends.
@@ -192,7 +199,8 @@ bool OpenAt(const CallingWindow& w, LocalMs local) {
   const auto day = date::floor<date::days>(local);
   const int64_t ms_of_day = (local - day).count();
   const auto& ranges = RangesOn(w, day);
-  return std::any_of(ranges.begin(), ranges.end(), [&](const MinuteRange& r) { return Contains(r, ms_of_day); });
+  return std::any_of(ranges.begin(), ranges.end(),
+                     [&](const MinuteRange& r) { return Contains(r, ms_of_day); });
 }
 
 // The first point in [from_ms, end of day) of a day with `ranges` whose state is not `open`.
@@ -213,11 +221,27 @@ std::optional<int64_t> FirstChangeInDay(const std::vector<MinuteRange>& ranges, 
   return std::nullopt;
 }
 
-// The first local time L >= `from` (in practice > `from`, since the caller knows the state at
-// `from` is `open`) at which the state is not `open`, if there is one before `limit`.
+bool OpenAroundTheClock(const CallingWindow& w) {
+  return std::all_of(w.days.begin(), w.days.end(), [](const std::vector<MinuteRange>& ranges) {
+    return ranges.size() == 1 && ranges[0] == MinuteRange{0, kMinutesPerDay};
+  });
+}
+
+// The first local time L >= `from` at which the state is not `open`, if there is one before
+// `limit`. L == `from` when the state at `from` already differs (right after a zone jump).
 std::optional<LocalMs> NextLocalChange(const CallingWindow& w, LocalMs from, bool open, LocalMs limit) {
   auto day = date::floor<date::days>(from);
   int64_t from_ms = (from - day).count();
+  if (open && OpenAroundTheClock(w)) {
+    // Only a holiday can close it. Jump there rather than walk: a mistyped year ("2206") would
+    // otherwise cost a walk over tens of thousands of days.
+    const date::year_month_day today{day};
+    const auto next = std::lower_bound(w.holidays.begin(), w.holidays.end(), today);
+    if (next == w.holidays.end()) return std::nullopt;
+    const LocalMs change = *next == today ? from : LocalMs{date::local_days{*next}};
+    if (change < limit) return change;
+    return std::nullopt;
+  }
   for (; day < limit; day += date::days{1}, from_ms = 0) {
     if (auto ms = FirstChangeInDay(RangesOn(w, day), from_ms, open)) {
       const LocalMs change = day + Millis{*ms};
@@ -243,8 +267,12 @@ OffsetSpan SpanAt(const date::time_zone* zone, TimePoint t) {
   return {info.end, info.offset};
 }
 
-LocalMs ToLocal(TimePoint t, std::chrono::seconds offset) { return LocalMs{t.time_since_epoch() + offset}; }
-TimePoint ToSys(LocalMs local, std::chrono::seconds offset) { return TimePoint{local.time_since_epoch() - offset}; }
+LocalMs ToLocal(TimePoint t, std::chrono::seconds offset) {
+  return LocalMs{t.time_since_epoch() + offset};
+}
+TimePoint ToSys(LocalMs local, std::chrono::seconds offset) {
+  return TimePoint{local.time_since_epoch() - offset};
+}
 
 }  // namespace
 
@@ -255,14 +283,16 @@ CallingWindow CallingWindow::Default() {
 }
 
 Result<CallingWindow> ParseCallingWindow(const std::map<std::string, std::vector<std::string>>& days,
-                                         const std::vector<std::string>& holidays, std::string_view field_prefix) {
+                                         const std::vector<std::string>& holidays,
+                                         std::string_view field_prefix) {
   CallingWindow w;
   std::vector<FieldProblem> problems;
   for (const auto& [key, ranges] : days) {
     const auto it = std::find(kDayKeys.begin(), kDayKeys.end(), key);
     if (it == kDayKeys.end()) {
-      problems.push_back({Field(field_prefix, key), "unknown day " + Quoted(key) +
-                                                        ", expected one of mon, tue, wed, thu, fri, sat, sun, holidays"});
+      problems.push_back(
+          {Field(field_prefix, key),
+           "unknown day " + Quoted(key) + ", expected one of mon, tue, wed, thu, fri, sat, sun, holidays"});
       continue;
     }
     w.days[static_cast<size_t>(it - kDayKeys.begin())] = ParseDay(field_prefix, key, ranges, problems);
@@ -271,14 +301,16 @@ Result<CallingWindow> ParseCallingWindow(const std::map<std::string, std::vector
     if (auto ymd = ParseDate(holidays[i])) {
       w.holidays.push_back(*ymd);
     } else {
-      problems.push_back({Field(field_prefix, "holidays", i), "expected a date YYYY-MM-DD, got " + Quoted(holidays[i])});
+      problems.push_back(
+          {Field(field_prefix, "holidays", i), "expected a date YYYY-MM-DD, got " + Quoted(holidays[i])});
     }
   }
   if (!problems.empty()) {
     const size_t n = problems.size();
-    return Error{ErrorCode::kValidationFailed,
-                 "The calling window is not valid: " + std::to_string(n) + (n == 1 ? " problem." : " problems."),
-                 std::move(problems)};
+    return Error{
+        ErrorCode::kValidationFailed,
+        "The calling window is not valid: " + std::to_string(n) + (n == 1 ? " problem." : " problems."),
+        std::move(problems)};
   }
   std::sort(w.holidays.begin(), w.holidays.end());
   w.holidays.erase(std::unique(w.holidays.begin(), w.holidays.end()), w.holidays.end());
@@ -305,14 +337,16 @@ std::vector<std::string> FormatHolidays(const CallingWindow& w) {
 // fixed offset, so the next change is simply the next local boundary (range edge, midnight,
 // holiday edge) converted back with that offset. At a span's end the wall clock jumps: forward
 // over a gap, whose local times never happen (a range starting inside it opens at the jump), or
-// back over a repeated stretch, which is judged again by its wall time. Either way the state right
-// after the jump is checked directly. This never converts a possibly nonexistent or ambiguous
-// local time to UTC, which is where choose::earliest/latest would have to guess.
+// back over a repeated stretch, which is judged again by its wall time. If the state right after
+// the jump differs, the next span's search finds the change at its very start. This never
+// converts a possibly nonexistent or ambiguous local time to UTC, which is where
+// choose::earliest/latest would have to guess.
 WindowState EvaluateWindow(const CallingWindow& window, const date::time_zone* zone, TimePoint now) {
   OffsetSpan span = SpanAt(zone, now);
   const LocalMs local_now = ToLocal(now, span.offset);
   WindowState state{OpenAt(window, local_now), kNever};
-  const bool any_range = std::any_of(window.days.begin(), window.days.end(), [](const auto& d) { return !d.empty(); });
+  const bool any_range =
+      std::any_of(window.days.begin(), window.days.end(), [](const auto& d) { return !d.empty(); });
   if (!any_range) return state;
 
   auto steady_from = date::floor<date::days>(local_now);
@@ -324,7 +358,8 @@ WindowState EvaluateWindow(const CallingWindow& window, const date::time_zone* z
   TimePoint t = now;
   while (true) {
     const LocalMs span_end = ToLocal(span.end, span.offset);
-    if (auto change = NextLocalChange(window, ToLocal(t, span.offset), state.open, std::min(span_end, horizon))) {
+    if (auto change =
+            NextLocalChange(window, ToLocal(t, span.offset), state.open, std::min(span_end, horizon))) {
       state.until = std::min(ToSys(*change, span.offset), kNever);
       return state;
     }
@@ -333,10 +368,6 @@ WindowState EvaluateWindow(const CallingWindow& window, const date::time_zone* z
     if (span_end >= horizon || span.end <= t) return state;
     t = span.end;
     span = SpanAt(zone, t);
-    if (OpenAt(window, ToLocal(t, span.offset)) != state.open) {
-      state.until = std::min(t, kNever);
-      return state;
-    }
   }
 }
 
@@ -351,7 +382,8 @@ Result<ZoneTable::ZoneId> ZoneTable::Intern(std::string_view iana_name, std::str
     zone = nullptr;
   }
   if (zone == nullptr) {
-    return Error{ErrorCode::kValidationFailed, "Unknown time zone.",
+    return Error{ErrorCode::kValidationFailed,
+                 "Unknown time zone.",
                  {FieldProblem{std::string(field), "unknown IANA time zone " + Quoted(iana_name)}}};
   }
   if (zones_.size() > std::numeric_limits<ZoneId>::max()) {
