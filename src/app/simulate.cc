@@ -5,6 +5,7 @@
 #include <chrono>
 #include <random>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -195,10 +196,14 @@ class SimAgents final : public engine::EventSink {
           // The agent hears the line and gives up after a while (Direct Preview has no ring limit).
           core::AgentId agent = e.agent_id;
           core::CallId call = e.call_id;
-          Later(RandomMs(25'000, 40'000), [this, agent, call] { dialer_->EndCall(agent, call, nullptr); });
+          ringing_.insert(call);
+          Later(RandomMs(25'000, 40'000), [this, agent, call] {
+            if (ringing_.erase(call) > 0) dialer_->EndCall(agent, call, nullptr);
+          });
         }
         return;
       case CallState::kConnected: {
+        ringing_.erase(e.call_id);
         core::AgentId agent = e.agent_id;
         core::CallId call = e.call_id;
         int64_t talk = e.amd_result == core::AmdResult::kMachine ? RandomMs(15'000, 40'000) : RandomMs(30'000, 240'000);
@@ -206,6 +211,7 @@ class SimAgents final : public engine::EventSink {
         return;
       }
       case CallState::kEnded: {
+        ringing_.erase(e.call_id);
         auto it = active_by_contact_.find(e.contact_id);
         if (it != active_by_contact_.end() && it->second == e.call_id) {
           active_by_contact_.erase(it);
@@ -251,6 +257,7 @@ class SimAgents final : public engine::EventSink {
   engine::Dialer* dialer_ = nullptr;
   std::unordered_map<core::AgentId, AgentSim> agents_;
   std::unordered_map<core::ContactId, core::CallId> active_by_contact_;
+  std::unordered_set<core::CallId> ringing_;  // calls whose agent may give up on the ringing
   int64_t active_ = 0;
   int64_t peak_active_ = 0;
   int64_t overlapping_ = 0;
