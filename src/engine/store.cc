@@ -1,5 +1,7 @@
 #include "engine/store.h"
 
+#include "engine/catalog.h"
+
 namespace outdial::engine {
 
 ContactRecord ToRecord(const core::Contact& contact) {
@@ -15,6 +17,27 @@ ContactRecord ToRecord(const core::Contact& contact) {
   r.callback = contact.callback;
   r.callback_agent = contact.callback_agent;
   return r;
+}
+
+std::string_view ToString(Role role) {
+  switch (role) {
+    case Role::kSystem:
+      return "system";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kSupervisor:
+      return "supervisor";
+    case Role::kAgent:
+      return "agent";
+  }
+  return "agent";
+}
+
+std::optional<Role> RoleFromString(std::string_view text) {
+  for (Role role : {Role::kSystem, Role::kAdmin, Role::kSupervisor, Role::kAgent}) {
+    if (ToString(role) == text) return role;
+  }
+  return std::nullopt;
 }
 
 }  // namespace outdial::engine
