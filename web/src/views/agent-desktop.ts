@@ -18,7 +18,7 @@ import {
 import { elapsedSeconds, formatCountdown, remainingMs } from '../countdown.js';
 import { EventStream, eventsUrl } from '../events.js';
 import { formatDuration, reasonSentence, t, tMaybe } from '../i18n.js';
-import { campaignIcon, coffeeIcon, inboxIcon, personIcon } from '../icons.js';
+import { campaignIcon, coffeeIcon, inboxIcon, personIcon, phoneIcon } from '../icons.js';
 import { api, type Session } from '../session.js';
 import type { Campaign, DispositionChoice, ServerEvent } from '../types.js';
 
@@ -76,7 +76,8 @@ export class AgentDesktop extends BaseElement {
 
   private onEvent(ev: ServerEvent) {
     const before = this.m;
-    this.m = reduceAgent(this.m, ev, Date.now());
+    this.now = Date.now(); // the clock of the countdown must not lag behind a fresh deadline
+    this.m = reduceAgent(this.m, ev, this.now);
     if (ev.type === 'offer' && this.m.offer) {
       const left = remainingMs(this.m.offer.expires_at, Date.now(), api.skewMs);
       if (left !== null && !this.offerTotal.has(this.m.offer.offer_id)) this.offerTotal.set(this.m.offer.offer_id, left);
@@ -356,7 +357,11 @@ export class AgentDesktop extends BaseElement {
     }
     parts.push(this.renderReservation());
     if (m.offer) parts.push(this.renderOffer());
-    else if (!m.call && !(m.reservation && m.reservation.state === 'ringing')) {
+    else if (m.call) {
+      const who = m.task?.contact.name || m.call.number;
+      const hint = m.wrapup ? t('agent.wrapupHint') : m.call.state === 'connected' ? t('agent.onCallHint') : m.call.state === 'ended' ? '' : t('agent.ringingHint');
+      parts.push(html`<div class="panel hint">${phoneIcon}<div><strong>${t('agent.onCall', { name: who })}</strong></div>${hint ? html`<div style="margin-top:.3rem">${hint}</div>` : nothing}</div>`);
+    } else if (!m.call && !(m.reservation && m.reservation.state === 'ringing')) {
       if (m.state === 'idle' || m.state === 'logged_out')
         parts.push(html`<div class="panel hint" data-testid="idle-hint">${coffeeIcon}${t('agent.idleHint')}</div>`);
       else if (m.state === 'available')

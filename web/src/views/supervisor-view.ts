@@ -122,17 +122,17 @@ export class SupervisorView extends BaseElement {
     const dcLimit = stats.datacenter_max_concurrent_calls;
     const a = stats.agents ?? ({} as CampaignStats['agents']);
     return html`<article class="panel" data-testid="sup-campaign" data-campaign-id=${id}>
-      <div class="row"><h3 style="margin:0">${camp?.name ?? id}</h3>
-        ${camp ? html`<span class="muted">${tMaybe(`mode.${camp.mode}`, camp.mode)}</span>` : nothing}
+      <div class="row" style="flex-wrap:nowrap;align-items:flex-start"><div style="min-width:0"><h3 style="margin:0">${camp?.name ?? id}</h3>
+        ${camp ? html`<div class="muted" style="font-size:.85rem">${tMaybe(`mode.${camp.mode}`, camp.mode)}</div>` : nothing}</div>
         <span class="spacer"></span>
         ${camp?.status ? html`<span class="status" data-status=${camp.status}>${tMaybe(`status.${camp.status}`, camp.status)}</span>` : nothing}</div>
       <div class="kpis" style="margin-top:.6rem">
-        <div class="kpi"><div class="v" data-testid="sup-contacts-total">${c.total ?? 0}</div><div class="l">${t('sup.contacts')} (${t('sup.total')})</div></div>
-        <div class="kpi"><div class="v" data-testid="sup-attempts-total">${stats.attempts?.total ?? 0}</div><div class="l">${t('sup.attempts')}</div></div>
+        <div class="kpi"><div class="v" data-testid="sup-contacts-total">${c.total ?? 0}</div><div class="l">${t('sup.kpiContacts')}</div></div>
+        <div class="kpi"><div class="v" data-testid="sup-attempts-total">${stats.attempts?.total ?? 0}</div><div class="l">${t('sup.kpiAttempts')}</div></div>
         <div class="kpi"><div class="v" data-testid="sup-active-calls">${stats.active_calls ?? 0}</div><div class="l">${t('sup.activeCalls')}</div></div>
-        <div class="kpi"><div class="v">${(a.available ?? 0)}/${(a.reserved ?? 0) + (a.on_call ?? 0)}/${a.wrap_up ?? 0}/${a.idle ?? 0}</div>
-          <div class="l">${t('sup.agentsByState')}: ${t('state.available')}/${t('state.connected')}/${t('state.wrap_up')}/${t('state.idle')}</div></div>
       </div>
+      <div class="legend" data-testid="sup-campaign-agents" style="margin-top:.5rem">${t('sup.agentsByState')}:
+        ${(['available', 'reserved', 'on_call', 'wrap_up', 'idle'] as const).map((k) => html`<span>${t(`sup.agents.${k}`)} <strong>${a[k] ?? 0}</strong></span>`)}</div>
       <div class="chart-title">${t('sup.contacts')}</div>
       ${stackedBar(contactSlices, 'chart-contacts')}
       <div class="chart-title">${t('sup.attempts')}</div>
