@@ -112,7 +112,8 @@ export class AgentDesktop extends BaseElement {
     try {
       const answer = await perform(op, this.stream, api);
       // REST preview-request answers with the offer itself.
-      if (op.op === 'preview_request' && answer && typeof answer === 'object' && 'offer_id' in answer) {
+      // (A bare {offer_id} means the offer already closed; its events tell the rest.)
+      if (op.op === 'preview_request' && answer && typeof answer === 'object' && 'offer_id' in answer && 'contact' in answer) {
         const offer = normalizeOffer(answer);
         if (offer && !this.m.offer) this.onEvent({ type: 'offer', ...offer } as ServerEvent);
       }
@@ -126,6 +127,13 @@ export class AgentDesktop extends BaseElement {
       b.delete(key);
       this.busy = b;
     }
+  }
+
+  // The campaign icon. A desktop whose agent is still logged out in the engine (e.g. after a
+  // server restart) logs in first by going Idle, then asks for a contact.
+  private async pull() {
+    if (this.m.state === 'logged_out' && !(await this.act('state', { op: 'set_state', state: 'idle' }))) return;
+    await this.act('preview', { op: 'preview_request' });
   }
 
   private get station(): string {
@@ -142,14 +150,15 @@ export class AgentDesktop extends BaseElement {
 
   private renderBar() {
     const m = this.m;
-    const free = isFreeState(m.state) && !m.offer && !m.call && !m.reservation;
+    const loggedOut = m.state === 'logged_out';
+    const free = (isFreeState(m.state) || loggedOut) && !m.offer && !m.call && !m.reservation;
     const sinceS = m.since ? elapsedSeconds(m.since, this.now, api.skewMs) : null;
     return html`<div class="agentbar">
       <span class="state-pill" data-testid="agent-state" data-state=${m.state}>${this.stateLabel()}</span>
       ${sinceS !== null ? html`<span class="state-since" data-testid="state-since">${t('agent.since', { time: formatDuration(sinceS) })}</span>` : nothing}
       <div class="seg" role="group">
         <button data-testid="state-available" class=${m.state === 'available' ? 'on' : ''}
-          ?disabled=${m.state === 'available' || this.busy.has('state') || !isFreeState(m.state)}
+          ?disabled=${m.state === 'available' || this.busy.has('state') || !(isFreeState(m.state) || loggedOut)}
           @click=${() => this.act('state', { op: 'set_state', state: 'available' })}>${t('agent.setAvailable')}</button>
         <button data-testid="state-idle" class=${m.state === 'idle' ? 'on idle' : ''}
           ?disabled=${this.busy.has('state') || (m.state === 'idle' && m.reason === this.idleReason)}
@@ -161,7 +170,7 @@ export class AgentDesktop extends BaseElement {
       </div>
       <button class="campaign-icon" data-testid="campaign-icon" title=${t('agent.campaignIcon')} aria-label=${t('agent.campaignIcon')}
         ?disabled=${!free || this.busy.has('preview')}
-        @click=${() => this.act('preview', { op: 'preview_request' })}>${campaignIcon}<span>${t('agent.campaignIconLabel')}</span></button>
+        @click=${() => this.pull()}>${campaignIcon}<span>${t('agent.campaignIconLabel')}</span></button>
       <div class="spacer"></div>
       ${this.renderLatest()}
     </div>`;
