@@ -123,8 +123,17 @@ function validateCampaign(s) {
   return p;
 }
 
+// Settings merge like the server's reader: nested objects (cpa, retry, calling_window) keep the
+// keys a request leaves out.
+function merged(base, patch) {
+  const out = { ...base, ...patch };
+  if (patch.cpa) out.cpa = { ...base.cpa, ...patch.cpa };
+  if (patch.retry) out.retry = { ...base.retry, ...patch.retry };
+  return out;
+}
+
 function addCampaign(settings, status = 'draft') {
-  const c = { ...defaults(), ...settings, id: id('c'), status, created_at: now() };
+  const c = { ...merged(defaults(), settings), id: id('c'), status, created_at: now() };
   campaigns.set(c.id, c);
   contacts.set(c.id, []);
   return c;
@@ -683,7 +692,7 @@ async function handleApi(req, res, url) {
     if (M === 'GET') return send(res, 200, { items: [...campaigns.values()].filter((c) => staff || openTo({ ...c, status: 'running' }, user)).map(({ attempts, ...c }) => c) });
     if (M === 'POST') {
       if (!admin) return deny();
-      const s = { ...defaults(), ...body };
+      const s = merged(defaults(), body);
       const p = validateCampaign(s);
       if (p.length) return send(res, 422, err(422, 'VALIDATION_FAILED', `The campaign settings are not valid: ${p.length} problem${p.length > 1 ? 's' : ''}.`, p).body);
       return send(res, 201, addCampaign(body));
@@ -697,10 +706,10 @@ async function handleApi(req, res, url) {
       if (!admin) return deny();
       if (M === 'GET') return send(res, 200, c);
       if (M === 'PATCH') {
-        const s = { ...c, ...body };
+        const s = merged(c, body);
         const p = validateCampaign(s);
         if (p.length) return send(res, 422, err(422, 'VALIDATION_FAILED', 'The campaign settings are not valid.', p).body);
-        Object.assign(c, body);
+        Object.assign(c, s);
         return send(res, 200, c);
       }
       if (M === 'DELETE') {

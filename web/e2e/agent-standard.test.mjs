@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { adminApi, contact, launch, login, newAgent, shot, startServer, textOf, until, waitText } from './helpers.mjs';
 
 const BUSY = '+12015557101';
+const MACHINE = '+12015557301';
 const rules = [
   { match: '+120155571*', outcome: 'busy', after_ms: 300 },
+  { match: '+120155573*', outcome: 'machine', after_ms: 1000 },
   { match: '*', outcome: 'answer', after_ms: 1500 },
 ];
 
@@ -31,7 +33,8 @@ describe('agent desktop: Standard Preview', () => {
   }
 
   test('full cycle: login → Available → reservation → dialog with countdown → Accept → Ringing/Cancel → Connected → End → wrap-up → Available', async () => {
-    const agent = await newAgent(api);
+    // A sim:manual station: the reservation call is answered from the desktop.
+    const agent = await newAgent(api, 'sim:manual');
     const camp = await api.campaign(
       { name: 'E2E full cycle', description: 'Full cycle: renewals with loyalty offer', mode: 'preview_standard', teams: [agent.team], preview_offer_timeout_s: 600, preview_timeout_action: 'skip' },
       [contact('Alice Full', '+12015557901', { plan: 'Gold' })],
@@ -39,8 +42,12 @@ describe('agent desktop: Standard Preview', () => {
     const page = await agentPage(agent);
     await shot(page, 'standard-01-logged-in');
     await page.getByTestId('state-available').click();
-    await until(async () => ['available', 'reserved', 'previewing'].includes(await page.getByTestId('agent-state').getAttribute('data-state')), 'Available');
+    await until(async () => ['available', 'reserved'].includes(await page.getByTestId('agent-state').getAttribute('data-state')), 'Available');
 
+    await page.getByTestId('reservation').waitFor();
+    await waitText(page.getByTestId('agent-state'), /^Reserved$/, 'Reserved');
+    await shot(page, 'standard-01b-reservation');
+    await page.getByTestId('reservation-answer').click();
     const dialog = page.getByTestId('offer-dialog');
     await dialog.waitFor();
     assert.equal(await textOf(page.getByTestId('offer-contact-name')), 'Alice Full');
@@ -84,6 +91,45 @@ describe('agent desktop: Standard Preview', () => {
     const done = await api.get(`/campaigns/${camp.id}/contacts?state=done`);
     assert.equal(done.items.length, 1);
     await shot(page, 'standard-06-available-again');
+    await page.close();
+  });
+
+  test('a reservation call not answered sets the agent Idle with RESERVATION_NOT_ANSWERED', async () => {
+    const agent = await newAgent(api, 'sim:manual');
+    await api.campaign(
+      { name: 'E2E unanswered', description: 'unanswered reservation', mode: 'preview_standard', teams: [agent.team], reservation_ring_limit_s: 5 },
+      [contact('Never Offered', '+12015557961')],
+    );
+    const page = await agentPage(agent);
+    await page.getByTestId('state-available').click();
+    await page.getByTestId('reservation-answer').waitFor();
+    await waitText(page.getByTestId('reason-code'), /^RESERVATION_NOT_ANSWERED$/, 'reason code', 15_000);
+    await waitText(page.getByTestId('agent-state'), /^Idle/, 'Idle');
+    assert.equal(await page.getByTestId('offer-dialog').count(), 0);
+    await shot(page, 'standard-12-reservation-not-answered');
+    await page.close();
+  });
+
+  test('an answering machine (on_machine connect) shows the notice with voicemail guidance', async () => {
+    const agent = await newAgent(api);
+    await api.campaign(
+      { name: 'E2E machine', description: 'machine', mode: 'preview_standard', teams: [agent.team], on_machine: 'connect', cpa: { enabled: true, amd_enabled: true } },
+      [contact('Machine Max', MACHINE)],
+    );
+    const page = await agentPage(agent);
+    await page.getByTestId('state-available').click();
+    await waitText(page.getByTestId('offer-contact-name'), /^Machine Max$/, 'offer');
+    await page.getByTestId('offer-accept').click();
+    const amd = page.getByTestId('amd-result');
+    await amd.waitFor();
+    assert.equal(await amd.getAttribute('data-amd'), 'machine');
+    assert.match(await textOf(amd), /voicemail/i);
+    await waitText(page.getByTestId('call-state'), /^Connected$/, 'Connected');
+    await shot(page, 'standard-13-answering-machine');
+    await page.getByTestId('call-end').click();
+    await page.getByTestId('wrapup-disposition').selectOption('voicemail_left');
+    await page.getByTestId('wrapup-submit').click();
+    await waitText(page.getByTestId('agent-state'), /^Available$/, 'Available');
     await page.close();
   });
 

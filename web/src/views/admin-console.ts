@@ -341,6 +341,7 @@ interface TenantSettings {
   end_call_enabled: boolean;
   default_timezone: string;
   default_region: string;
+  default_caller_id?: string;
 }
 
 @customElement('od-admin-tenant')
@@ -374,6 +375,7 @@ export class AdminTenant extends BaseElement {
       end_call_enabled: this.s.end_call_enabled,
       default_timezone: this.s.default_timezone,
       default_region: this.s.default_region,
+      ...(this.s.default_caller_id !== undefined ? { default_caller_id: this.s.default_caller_id } : {}),
     };
     try {
       this.s = { ...this.s, ...(await api.patch<TenantSettings>('/tenant', body)) };
@@ -387,7 +389,7 @@ export class AdminTenant extends BaseElement {
   render() {
     const s = this.s;
     if (!s) return html`<section class="panel">${this.error ? html`<div class="alert bad">${this.error}</div>` : t('app.connecting')}</section>`;
-    const fld = (k: 'max_concurrent_calls' | 'default_timezone' | 'default_region', type = 'text') => {
+    const fld = (k: 'max_concurrent_calls' | 'default_timezone' | 'default_region' | 'default_caller_id', type = 'text') => {
       const errs = this.errors.under(k);
       return html`<label class="field ${errs.length ? 'invalid' : ''}"><span>${t(`tenant.${k}`)}</span>
         <input type=${type} data-testid="tenant-${k}" .value=${String(s[k] ?? '')} @input=${(e: Event) => (this.s = { ...s, [k]: (e.target as HTMLInputElement).value })} />
@@ -397,7 +399,7 @@ export class AdminTenant extends BaseElement {
       <h2>${t('admin.tenant')}${s.name ? html` <span class="muted">· ${s.name}</span>` : nothing}</h2>
       ${this.error ? html`<div class="alert bad" role="alert">${this.error}</div>` : nothing}
       ${this.saved ? html`<div class="alert ok" data-testid="tenant-saved">${t('admin.saved')}</div>` : nothing}
-      <div class="grid2">${fld('max_concurrent_calls', 'number')} ${fld('default_timezone')} ${fld('default_region')}</div>
+      <div class="grid2">${fld('max_concurrent_calls', 'number')} ${fld('default_timezone')} ${fld('default_region')} ${fld('default_caller_id')}</div>
       <label class="check"><input type="checkbox" data-testid="tenant-end_call_enabled" .checked=${s.end_call_enabled}
         @change=${(e: Event) => (this.s = { ...s, end_call_enabled: (e.target as HTMLInputElement).checked })} />${t('tenant.end_call_enabled')}</label>
       <button class="primary" type="submit" data-testid="tenant-save">${t('admin.save')}</button>

@@ -196,7 +196,7 @@ export class AgentDesktop extends BaseElement {
         ${camp ? html`<div class="muted">${t('reservation.campaign', { name: camp.name })}</div>` : nothing}
       </div>
       <div class="spacer"></div>
-      ${this.station === 'sim:manual' || !this.station.startsWith('sim:')
+      ${this.station === 'sim:manual'
         ? html`<button class="good big" data-testid="reservation-answer" ?disabled=${this.busy.has('answer')}
             @click=${() => this.act('answer', { op: 'answer_reservation', reservation_id: r.reservation_id })}>${t('reservation.answer')}</button>`
         : nothing}
@@ -377,6 +377,12 @@ export class AgentDesktop extends BaseElement {
         parts.push(html`<div class="panel hint" data-testid="waiting-hint">${inboxIcon}${t('agent.waiting')}</div>`);
     }
     return parts;
+  }
+
+  updated() {
+    // The tab title tells an agent working in another window that a contact is waiting.
+    const prefix = this.m.offer ? '● ' : this.m.reservation?.state === 'ringing' ? '☎ ' : '';
+    document.title = `${prefix}${this.stateLabel()} · outdial`;
   }
 
   render() {

@@ -6,7 +6,7 @@ import { BaseElement } from '../base.js';
 import { barChart, gauge, sparkline, stackedBar, type Slice } from '../charts.js';
 import { elapsedSeconds } from '../countdown.js';
 import { EventStream, eventsUrl } from '../events.js';
-import { formatDuration, t, tMaybe } from '../i18n.js';
+import { formatDuration, reasonSentence, t, tMaybe } from '../i18n.js';
 import { api, type Session } from '../session.js';
 import { initialSupervisorModel, reduceSupervisor, type SupervisorModel } from '../supervisor-model.js';
 import type { Campaign, CampaignStats } from '../types.js';
@@ -41,6 +41,9 @@ export class SupervisorView extends BaseElement {
   @state() private now = Date.now();
   @state() private campaigns = new Map<string, Campaign>();
   @state() private tenantLimit: number | undefined;
+  @state() private dncNumber = '';
+  @state() private dncList = 'tenant';
+  @state() private dncMessage: { ok: boolean; text: string } | null = null;
   private stream: EventStream | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
 
@@ -147,6 +150,33 @@ export class SupervisorView extends BaseElement {
     </article>`;
   }
 
+  // Supervisors may put a number on a DNC list (PRODUCT.md §1).
+  private async addDnc(e: Event) {
+    e.preventDefault();
+    const n = this.dncNumber.trim();
+    if (!n) return;
+    try {
+      await api.put(`/dnc/${encodeURIComponent(this.dncList || 'tenant')}/${encodeURIComponent(n)}`);
+      this.dncMessage = { ok: true, text: `${n} → ${this.dncList || 'tenant'}` };
+      this.dncNumber = '';
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'INTERNAL';
+      this.dncMessage = { ok: false, text: `${code}: ${reasonSentence(code, (err as Error).message)}` };
+    }
+  }
+
+  private renderDnc() {
+    return html`<form class="panel toolbar" style="margin:0" @submit=${this.addDnc} data-testid="sup-dnc">
+      <strong>${t('sup.addDnc')}</strong>
+      <label class="sr-only" for="sup-dnc-list">${t('dnc.list')}</label>
+      <input id="sup-dnc-list" style="width:9rem" .value=${this.dncList} @input=${(e: Event) => (this.dncList = (e.target as HTMLInputElement).value.trim())} />
+      <label class="sr-only" for="sup-dnc-number">${t('dnc.number')}</label>
+      <input id="sup-dnc-number" data-testid="sup-dnc-number" placeholder="+12015550100" .value=${this.dncNumber} @input=${(e: Event) => (this.dncNumber = (e.target as HTMLInputElement).value)} />
+      <button class="primary" type="submit" data-testid="sup-dnc-add">${t('admin.add')}</button>
+      ${this.dncMessage ? html`<span class=${this.dncMessage.ok ? 'muted' : 'problem'} data-testid="sup-dnc-result">${this.dncMessage.text}</span>` : nothing}
+    </form>`;
+  }
+
   render() {
     const camps = Object.values(this.m.campaigns);
     return html`<main class="page sup">
@@ -156,6 +186,7 @@ export class SupervisorView extends BaseElement {
         ${camps.length === 0 ? html`<div class="panel empty">${t('sup.noStats')}</div>` : html`<div class="camps">
           ${camps.map((c) => this.renderCampaign(c.campaign_id, c.stats, c.history))}</div>`}
       </section>
+      ${this.renderDnc()}
     </main>`;
   }
 }
