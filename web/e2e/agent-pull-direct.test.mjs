@@ -67,6 +67,11 @@ describe('agent desktop: pull mode and Direct Preview', () => {
     await waitText(page.getByTestId('call-state'), /^Connected$/, 'Connected');
     assert.equal(await page.getByTestId('amd-result').count(), 0, 'no CPA in Direct Preview');
     await shot(page, 'direct-01-connected');
+    // A reload (or a dropped connection) restores the call from the snapshot frame.
+    await page.reload();
+    await waitText(page.getByTestId('call-state'), /^Connected$/, 'Connected after reload');
+    assert.equal(await textOf(page.getByTestId('task-description')), 'Direct: welcome call');
+    assert.match(await textOf(page.getByTestId('task-timer')), /^\d+:\d\d$/);
     await page.getByTestId('call-end').click();
     await page.getByTestId('wrapup-disposition').selectOption('sale');
     await page.getByTestId('wrapup-submit').click();

@@ -368,7 +368,11 @@ export class AgentDesktop extends BaseElement {
     if (m.offer) parts.push(this.renderOffer());
     else if (m.call) {
       const who = m.task?.contact.name || m.call.number;
-      const hint = m.wrapup ? t('agent.wrapupHint') : m.call.state === 'connected' ? t('agent.onCallHint') : m.call.state === 'ended' ? '' : t('agent.ringingHint');
+      const hint = m.wrapup
+        ? t('agent.wrapupHint')
+        : m.call.state === 'connected'
+          ? m.call.amd_result === 'machine' ? t('amd.machineHint') : t('agent.onCallHint')
+          : m.call.state === 'ended' ? '' : t('agent.ringingHint');
       parts.push(html`<div class="panel hint">${phoneIcon}<div><strong>${t('agent.onCall', { name: who })}</strong></div>${hint ? html`<div style="margin-top:.3rem">${hint}</div>` : nothing}</div>`);
     } else if (!m.call && !(m.reservation && m.reservation.state === 'ringing')) {
       if (m.state === 'idle' || m.state === 'logged_out')
