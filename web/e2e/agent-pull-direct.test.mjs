@@ -47,6 +47,13 @@ describe('agent desktop: pull mode and Direct Preview', () => {
     await icon.click();
     await waitText(page.getByTestId('reason-code'), /^NO_CALLABLE_CONTACTS$/, 'no contacts');
     await shot(page, 'pull-02-no-contacts');
+    // The pages switch to German; reason codes keep their code and get the German sentence.
+    await page.getByTestId('lang-switch').selectOption('de');
+    await waitText(page.getByTestId('reason-sentence'), /^Im Moment gibt es keine anrufbaren Kontakte\.$/, 'German sentence');
+    assert.equal(await textOf(page.getByTestId('reason-code')), 'NO_CALLABLE_CONTACTS');
+    assert.equal(await textOf(page.getByTestId('campaign-icon')), 'Vorschau');
+    await shot(page, 'pull-03-german');
+    await page.getByTestId('lang-switch').selectOption('en');
     await page.close();
   });
 

@@ -177,6 +177,9 @@ export function reduceAgent(m: AgentModel, ev: ServerEvent, now: number): AgentM
       if (ev.state === 'available' || ev.state === 'idle' || ev.state === 'logged_out') {
         next = { ...next, wrapup: null, call: null, task: null };
         if (ev.state !== 'available') next = { ...next, offer: null, reservation: null };
+        // Back to Available, an answered reservation is over even if its end was not sent;
+        // a ringing one is the next reservation already.
+        else if (next.reservation && next.reservation.state !== 'ringing') next = { ...next, reservation: null };
       } else if (ev.state === 'reserved' || ev.state === 'previewing') {
         next = { ...next, wrapup: null };
         if (next.call?.state === 'ended') next = { ...next, call: null, task: null };

@@ -178,3 +178,18 @@ describe('agent reducer: server extensions', () => {
     expect(m.since).toBe(5);
   });
 });
+
+describe('agent reducer: reservations', () => {
+  it('an answered reservation is dropped when the agent is Available again; a ringing one stays', () => {
+    let m = run([{ type: 'reservation', agent_id: 'a1', reservation_id: 'r1', campaign_id: 'c1', state: 'answered' }]);
+    m = run([{ type: 'agent.state', agent_id: 'a1', state: 'available', reason: null, since: 1 }], m);
+    expect(m.reservation).toBeNull();
+    m = run([{ type: 'reservation', agent_id: 'a1', reservation_id: 'r2', campaign_id: 'c1', state: 'ringing' }, { type: 'agent.state', agent_id: 'a1', state: 'available', reason: null, since: 2 }], m);
+    expect(m.reservation?.reservation_id).toBe('r2');
+  });
+  it('the end of the reservation closes its dialog', () => {
+    const m = run([offer('o1'), { type: 'reservation', agent_id: 'a1', reservation_id: 'r1', campaign_id: 'c1', state: 'ended' }]);
+    expect(m.offer).toBeNull();
+    expect(m.reservation).toBeNull();
+  });
+});

@@ -151,7 +151,7 @@ export class AgentDesktop extends BaseElement {
   private renderBar() {
     const m = this.m;
     const loggedOut = m.state === 'logged_out';
-    const free = (isFreeState(m.state) || loggedOut) && !m.offer && !m.call && !m.reservation;
+    const free = (isFreeState(m.state) || loggedOut) && !m.offer && !m.call && m.reservation?.state !== 'ringing';
     const sinceS = m.since ? elapsedSeconds(m.since, this.now, api.skewMs) : null;
     return html`<div class="agentbar">
       <span class="state-pill" data-testid="agent-state" data-state=${m.state}>${this.stateLabel()}</span>
