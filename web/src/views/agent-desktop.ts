@@ -35,6 +35,7 @@ export class AgentDesktop extends BaseElement {
   @state() private callbackAt = '';
   @state() private notes = '';
   @state() private wrapupProblem = '';
+  @state() private pullCampaign = '';
   private campaigns = new Map<string, Campaign>();
   private stream: EventStream | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
@@ -133,7 +134,7 @@ export class AgentDesktop extends BaseElement {
   // server restart) logs in first by going Idle, then asks for a contact.
   private async pull() {
     if (this.m.state === 'logged_out' && !(await this.act('state', { op: 'set_state', state: 'idle' }))) return;
-    await this.act('preview', { op: 'preview_request' });
+    await this.act('preview', this.pullCampaign ? { op: 'preview_request', campaign_id: this.pullCampaign } : { op: 'preview_request' });
   }
 
   private get station(): string {
@@ -152,6 +153,7 @@ export class AgentDesktop extends BaseElement {
     const m = this.m;
     const loggedOut = m.state === 'logged_out';
     const free = (isFreeState(m.state) || loggedOut) && !m.offer && !m.call && m.reservation?.state !== 'ringing';
+    const pullable = [...this.campaigns.values()].filter((c) => c.mode === 'preview' && (c.status === undefined || c.status === 'running'));
     const sinceS = m.since ? elapsedSeconds(m.since, this.now, api.skewMs) : null;
     return html`<div class="agentbar">
       <span class="state-pill" data-testid="agent-state" data-state=${m.state}>${this.stateLabel()}</span>
@@ -171,6 +173,13 @@ export class AgentDesktop extends BaseElement {
       <button class="campaign-icon" data-testid="campaign-icon" title=${t('agent.campaignIcon')} aria-label=${t('agent.campaignIcon')}
         ?disabled=${!free || this.busy.has('preview')}
         @click=${() => this.pull()}>${campaignIcon}<span>${t('agent.campaignIconLabel')}</span></button>
+      ${pullable.length > 1
+        ? html`<label class="sr-only" for="campaign-pick">${t('agent.pullCampaign')}</label>
+            <select id="campaign-pick" data-testid="campaign-pick" @change=${(e: Event) => (this.pullCampaign = (e.target as HTMLSelectElement).value)}>
+              <option value="" ?selected=${!this.pullCampaign}>${t('agent.anyCampaign')}</option>
+              ${pullable.map((c) => html`<option value=${c.id} ?selected=${c.id === this.pullCampaign}>${c.name}</option>`)}
+            </select>`
+        : nothing}
       <div class="spacer"></div>
       ${this.renderLatest()}
     </div>`;
