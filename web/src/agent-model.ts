@@ -177,13 +177,15 @@ export function reduceAgent(m: AgentModel, ev: ServerEvent, now: number): AgentM
       if (ev.state === 'available' || ev.state === 'idle' || ev.state === 'logged_out') {
         next = { ...next, wrapup: null, call: null, task: null };
         if (ev.state !== 'available') next = { ...next, offer: null, reservation: null };
+        // Back to Available, an answered reservation is over even if its end was not sent;
+        // a ringing one is the next reservation already.
+        else if (next.reservation && next.reservation.state !== 'ringing') next = { ...next, reservation: null };
       } else if (ev.state === 'reserved' || ev.state === 'previewing') {
         next = { ...next, wrapup: null };
         if (next.call?.state === 'ended') next = { ...next, call: null, task: null };
       }
-      if (ev.reason && /^[A-Z_]+$/.test(ev.reason)) {
-        next = withLatest(next, { code: ev.reason, at: now, source: 'state' });
-      }
+      const code = ev.reason_code ?? (ev.reason && /^[A-Z_]+$/.test(ev.reason) ? ev.reason : null);
+      if (code) next = withLatest(next, { code, at: now, source: 'state' });
       return next;
     }
     case 'reservation': {
@@ -212,12 +214,12 @@ export function reduceAgent(m: AgentModel, ev: ServerEvent, now: number): AgentM
       };
     }
     case 'offer.closed': {
-      if (!m.offer || m.offer.offer_id !== ev.offer_id) {
-        return { ...m, lastClosed: { offer_id: ev.offer_id, action: ev.action, by: ev.by, at: now } };
-      }
       const closed: ClosedOffer = { offer_id: ev.offer_id, action: ev.action, by: ev.by, at: now };
-      if (ev.action === 'accept') return { ...m, offer: null, task: m.offer, lastClosed: closed };
-      return { ...m, offer: null, lastClosed: closed };
+      // e.g. Accept found the contact no longer dialable: closed by the system with its reason.
+      const base = ev.reason_code ? withLatest(m, { code: ev.reason_code, at: now, source: 'notice' }) : m;
+      if (!m.offer || m.offer.offer_id !== ev.offer_id) return { ...base, lastClosed: closed };
+      if (ev.action === 'accept' && !ev.reason_code) return { ...base, offer: null, task: m.offer, lastClosed: closed };
+      return { ...base, offer: null, lastClosed: closed };
     }
     case 'call': {
       const call = normalizeCall(ev);

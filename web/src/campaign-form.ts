@@ -13,6 +13,7 @@ export const RETRY_KEYS = [
   'cancelled',
   'skipped',
   'interrupted',
+  'connected', // a connected call disposed `retry` (docs/architecture.md)
 ] as const;
 
 export const DEFAULT_RETRY: Record<string, RetryRule> = {
@@ -24,6 +25,7 @@ export const DEFAULT_RETRY: Record<string, RetryRule> = {
   cancelled: { delay_s: 600, counts_as_attempt: true },
   skipped: { delay_s: 0, counts_as_attempt: false },
   interrupted: { delay_s: 1800, counts_as_attempt: true },
+  connected: { delay_s: 3600, counts_as_attempt: true },
 };
 
 export const DEFAULT_CPA: Cpa = {

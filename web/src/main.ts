@@ -8,5 +8,6 @@ try {
 } catch {
   stored = null;
 }
-setLang(detectLang(navigator.languages?.length ? navigator.languages : [navigator.language], stored), false);
-document.documentElement.lang = detectLang(navigator.languages ? [...navigator.languages] : [navigator.language], stored);
+const initial = detectLang(navigator.languages?.length ? navigator.languages : [navigator.language], stored);
+setLang(initial, false);
+document.documentElement.lang = initial;

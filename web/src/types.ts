@@ -181,10 +181,10 @@ export interface ErrorDetail {
 // One server → client frame of /api/v1/events.
 export type ServerEvent =
   | ({ type: 'snapshot' } & Record<string, unknown>)
-  | ({ type: 'agent.state'; agent_id: string; state: AgentStateName; reason: string | null; since: number })
+  | ({ type: 'agent.state'; agent_id: string; state: AgentStateName; reason: string | null; reason_code?: string | null; since: number })
   | ({ type: 'reservation'; agent_id: string } & Reservation)
   | ({ type: 'offer' } & Offer)
-  | { type: 'offer.closed'; agent_id: string; offer_id: string; action: OfferAction; by: 'agent' | 'timeout' | 'system' }
+  | { type: 'offer.closed'; agent_id: string; offer_id: string; action: OfferAction; by: 'agent' | 'timeout' | 'system'; reason_code?: string | null }
   | ({ type: 'call' } & Call)
   | { type: 'attempt.failed'; agent_id: string; call_id: string; offer_id: string; reason_code: string; sip_code?: number }
   | ({ type: 'wrapup'; agent_id: string } & Wrapup)

@@ -155,3 +155,41 @@ describe('agent reducer', () => {
     for (const s of ['reserved', 'previewing', 'dialing', 'ringing', 'connected', 'wrap_up'] as const) expect(isFreeState(s)).toBe(false);
   });
 });
+
+describe('agent reducer: server extensions', () => {
+  it('takes reason_code of agent.state and offer.closed', () => {
+    let m = run([{ type: 'agent.state', agent_id: 'a1', state: 'idle', reason: 'Reservation call not answered', reason_code: 'RESERVATION_NOT_ANSWERED', since: 1 } as ServerEvent]);
+    expect(m.latest?.code).toBe('RESERVATION_NOT_ANSWERED');
+    m = run([offer('o1'), { type: 'offer.closed', agent_id: 'a1', offer_id: 'o1', action: 'accept', by: 'system', reason_code: 'OUTSIDE_CALLING_WINDOW' } as ServerEvent], m);
+    expect(m.latest?.code).toBe('OUTSIDE_CALLING_WINDOW');
+    expect(m.offer).toBeNull();
+    expect(m.task).toBeNull(); // nothing is dialled
+  });
+  it('reads snapshot parts that carry their event type', () => {
+    const m = reduceAgent(initialAgentModel(), {
+      type: 'snapshot', agent_id: 'a1', state: 'previewing', reason: null, reason_code: null, since: 5,
+      reservation: { type: 'reservation', agent_id: 'a1', reservation_id: '7', campaign_id: '1', state: 'answered' },
+      offer: { type: 'offer', agent_id: 'a1', offer_id: '9', campaign: { id: '1', name: 'n', description: 'd', mode: 'preview_standard' }, contact: { id: '3', name: 'Zoe', phone: '+1', fields: {} }, expires_at: null, timeout_action: 'skip', actions: { accept: true, skip: false, remove: true, cancel: true } },
+      call: null,
+    } as ServerEvent, 1);
+    expect(m.offer?.contact.name).toBe('Zoe');
+    expect(m.offer?.actions.skip).toBe(false);
+    expect(m.reservation?.reservation_id).toBe('7');
+    expect(m.since).toBe(5);
+  });
+});
+
+describe('agent reducer: reservations', () => {
+  it('an answered reservation is dropped when the agent is Available again; a ringing one stays', () => {
+    let m = run([{ type: 'reservation', agent_id: 'a1', reservation_id: 'r1', campaign_id: 'c1', state: 'answered' }]);
+    m = run([{ type: 'agent.state', agent_id: 'a1', state: 'available', reason: null, since: 1 }], m);
+    expect(m.reservation).toBeNull();
+    m = run([{ type: 'reservation', agent_id: 'a1', reservation_id: 'r2', campaign_id: 'c1', state: 'ringing' }, { type: 'agent.state', agent_id: 'a1', state: 'available', reason: null, since: 2 }], m);
+    expect(m.reservation?.reservation_id).toBe('r2');
+  });
+  it('the end of the reservation closes its dialog', () => {
+    const m = run([offer('o1'), { type: 'reservation', agent_id: 'a1', reservation_id: 'r1', campaign_id: 'c1', state: 'ended' }]);
+    expect(m.offer).toBeNull();
+    expect(m.reservation).toBeNull();
+  });
+});

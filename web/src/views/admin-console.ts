@@ -45,6 +45,7 @@ export class AdminCampaigns extends BaseElement {
   @state() private items: Campaign[] = [];
   @state() private editing: Campaign | null | 'new' = null;
   @state() private uploadFor: Campaign | null = null;
+  @state() private contactsFor: Campaign | null = null;
   @state() private error = '';
   @state() private notice = '';
 
@@ -109,13 +110,15 @@ export class AdminCampaigns extends BaseElement {
           <td><span class="status" data-status=${c.status ?? ''} data-testid="campaign-status">${tMaybe(`status.${c.status}`, c.status ?? '')}</span></td>
           <td><div class="row">
             <button class="small" data-testid="campaign-edit" @click=${() => { this.notice = ''; this.editing = c; }}>${t('admin.edit')}</button>
-            <button class="small" data-testid="campaign-upload" @click=${() => (this.uploadFor = this.uploadFor?.id === c.id ? null : c)}>${t('upload.title')}</button>
+            <button class="small" data-testid="campaign-upload" @click=${() => { this.contactsFor = null; this.uploadFor = this.uploadFor?.id === c.id ? null : c; }}>${t('upload.title')}</button>
+            <button class="small" data-testid="campaign-contacts" @click=${() => { this.uploadFor = null; this.contactsFor = this.contactsFor?.id === c.id ? null : c; }}>${t('contacts.show')}</button>
             <button class="small good" data-testid="campaign-start" ?disabled=${c.status === 'running'} @click=${() => this.transition(c, 'start')}>${t('admin.start')}</button>
             <button class="small" data-testid="campaign-pause" ?disabled=${c.status !== 'running'} @click=${() => this.transition(c, 'pause')}>${t('admin.pause')}</button>
             <button class="small danger" data-testid="campaign-stop" ?disabled=${c.status === 'stopped' || c.status === 'draft'} @click=${() => this.transition(c, 'stop')}>${t('admin.stop')}</button>
             <button class="small danger" data-testid="campaign-delete" ?disabled=${c.status === 'running'} @click=${() => this.removeCampaign(c)}>${t('admin.delete')}</button>
           </div></td></tr>
-          ${this.uploadFor?.id === c.id ? html`<tr><td colspan="5"><od-contact-upload .campaign=${c}></od-contact-upload></td></tr>` : nothing}`)}
+          ${this.uploadFor?.id === c.id ? html`<tr><td colspan="5"><od-contact-upload .campaign=${c}></od-contact-upload></td></tr>` : nothing}
+          ${this.contactsFor?.id === c.id ? html`<tr><td colspan="5"><od-contact-list .campaign=${c}></od-contact-list></td></tr>` : nothing}`)}
         </tbody></table>`}
     </section>`;
   }
@@ -162,6 +165,67 @@ export class ContactUpload extends BaseElement {
         ${this.result.errors?.length ? html`<table data-testid="upload-errors"><thead><tr><th>${t('upload.row')}</th><th>${t('upload.field')}</th><th>${t('upload.problem')}</th></tr></thead>
           <tbody>${this.result.errors.map((r) => html`<tr data-testid="upload-error-row"><td>${r.row}</td><td><code>${r.field}</code></td><td>${r.problem}</td></tr>`)}</tbody></table>` : nothing}` : nothing}
     </form>`;
+  }
+}
+
+interface ContactRow {
+  id: string;
+  name: string;
+  phones: { number: string }[];
+  timezone: string;
+  priority: number;
+  state: string;
+  attempts_made: number;
+  next_eligible_at: number | null;
+  last_outcome: string | null;
+}
+
+const CONTACT_STATES = ['', 'callable', 'scheduled', 'in_progress', 'done', 'removed', 'dnc', 'exhausted'];
+
+// The contacts of one campaign, filtered by state, a page at a time.
+@customElement('od-contact-list')
+export class ContactList extends BaseElement {
+  @property({ attribute: false }) campaign!: Campaign;
+  @state() private filter = '';
+  @state() private items: ContactRow[] = [];
+  @state() private cursor: string | null = null;
+  @state() private error = '';
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.load(true);
+  }
+
+  private async load(reset: boolean) {
+    this.error = '';
+    const q = new URLSearchParams({ limit: '50' });
+    if (this.filter) q.set('state', this.filter);
+    if (!reset && this.cursor) q.set('cursor', this.cursor);
+    try {
+      const r = await api.get<{ items: ContactRow[]; next_cursor: string | null }>(`/campaigns/${encodeURIComponent(this.campaign.id)}/contacts?${q}`);
+      this.items = reset ? r.items ?? [] : [...this.items, ...(r.items ?? [])];
+      this.cursor = r.next_cursor ?? null;
+    } catch (e) {
+      this.error = errText(e);
+    }
+  }
+
+  render() {
+    return html`<div class="panel" style="box-shadow:none;background:#fafbfd" data-testid="contact-list">
+      <div class="toolbar"><h3 style="margin:0">${t('contacts.title')} — ${this.campaign.name}</h3><span class="spacer"></span>
+        <select data-testid="contact-filter" @change=${(e: Event) => { this.filter = (e.target as HTMLSelectElement).value; this.load(true); }}>
+          ${CONTACT_STATES.map((s) => html`<option value=${s} ?selected=${s === this.filter}>${s ? tMaybe(`contactState.${s}`, s) : t('contacts.all')}</option>`)}
+        </select></div>
+      ${this.error ? html`<div class="alert bad" role="alert">${this.error}</div>` : nothing}
+      ${this.items.length === 0 ? html`<div class="empty">${t('admin.none')}</div>` : html`<table>
+        <thead><tr><th>${t('admin.name')}</th><th>${t('dnc.number')}</th><th>${t('contacts.timezone')}</th><th>${t('admin.priority')}</th><th>${t('admin.status')}</th><th>${t('contacts.attempts')}</th><th>${t('contacts.lastOutcome')}</th><th>${t('contacts.next')}</th></tr></thead>
+        <tbody>${this.items.map((c) => html`<tr data-testid="contact-row" data-state=${c.state}>
+          <td>${c.name}</td><td>${c.phones?.map((p) => p.number).join(', ')}</td><td>${c.timezone}</td><td>${c.priority}</td>
+          <td><span class="status">${tMaybe(`contactState.${c.state}`, c.state)}</span></td><td>${c.attempts_made}</td>
+          <td>${c.last_outcome ? tMaybe(`outcome.${c.last_outcome}`, c.last_outcome) : ''}</td>
+          <td>${c.state === 'scheduled' && c.next_eligible_at ? formatDateTime(c.next_eligible_at) : ''}</td></tr>`)}</tbody></table>`}
+      ${this.cursor ? html`<button style="margin-top:.6rem" @click=${() => this.load(false)}>${t('dnc.more')}</button>` : nothing}
+    </div>`;
   }
 }
 
@@ -341,6 +405,7 @@ interface TenantSettings {
   end_call_enabled: boolean;
   default_timezone: string;
   default_region: string;
+  default_caller_id?: string;
 }
 
 @customElement('od-admin-tenant')
@@ -374,6 +439,7 @@ export class AdminTenant extends BaseElement {
       end_call_enabled: this.s.end_call_enabled,
       default_timezone: this.s.default_timezone,
       default_region: this.s.default_region,
+      ...(this.s.default_caller_id !== undefined ? { default_caller_id: this.s.default_caller_id } : {}),
     };
     try {
       this.s = { ...this.s, ...(await api.patch<TenantSettings>('/tenant', body)) };
@@ -387,7 +453,7 @@ export class AdminTenant extends BaseElement {
   render() {
     const s = this.s;
     if (!s) return html`<section class="panel">${this.error ? html`<div class="alert bad">${this.error}</div>` : t('app.connecting')}</section>`;
-    const fld = (k: 'max_concurrent_calls' | 'default_timezone' | 'default_region', type = 'text') => {
+    const fld = (k: 'max_concurrent_calls' | 'default_timezone' | 'default_region' | 'default_caller_id', type = 'text') => {
       const errs = this.errors.under(k);
       return html`<label class="field ${errs.length ? 'invalid' : ''}"><span>${t(`tenant.${k}`)}</span>
         <input type=${type} data-testid="tenant-${k}" .value=${String(s[k] ?? '')} @input=${(e: Event) => (this.s = { ...s, [k]: (e.target as HTMLInputElement).value })} />
@@ -397,7 +463,7 @@ export class AdminTenant extends BaseElement {
       <h2>${t('admin.tenant')}${s.name ? html` <span class="muted">· ${s.name}</span>` : nothing}</h2>
       ${this.error ? html`<div class="alert bad" role="alert">${this.error}</div>` : nothing}
       ${this.saved ? html`<div class="alert ok" data-testid="tenant-saved">${t('admin.saved')}</div>` : nothing}
-      <div class="grid2">${fld('max_concurrent_calls', 'number')} ${fld('default_timezone')} ${fld('default_region')}</div>
+      <div class="grid2">${fld('max_concurrent_calls', 'number')} ${fld('default_timezone')} ${fld('default_region')} ${fld('default_caller_id')}</div>
       <label class="check"><input type="checkbox" data-testid="tenant-end_call_enabled" .checked=${s.end_call_enabled}
         @change=${(e: Event) => (this.s = { ...s, end_call_enabled: (e.target as HTMLInputElement).checked })} />${t('tenant.end_call_enabled')}</label>
       <button class="primary" type="submit" data-testid="tenant-save">${t('admin.save')}</button>

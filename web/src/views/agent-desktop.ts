@@ -18,7 +18,7 @@ import {
 import { elapsedSeconds, formatCountdown, remainingMs } from '../countdown.js';
 import { EventStream, eventsUrl } from '../events.js';
 import { formatDuration, reasonSentence, t, tMaybe } from '../i18n.js';
-import { campaignIcon, coffeeIcon, inboxIcon, personIcon } from '../icons.js';
+import { campaignIcon, coffeeIcon, inboxIcon, personIcon, phoneIcon } from '../icons.js';
 import { api, type Session } from '../session.js';
 import type { Campaign, DispositionChoice, ServerEvent } from '../types.js';
 
@@ -35,6 +35,7 @@ export class AgentDesktop extends BaseElement {
   @state() private callbackAt = '';
   @state() private notes = '';
   @state() private wrapupProblem = '';
+  @state() private pullCampaign = '';
   private campaigns = new Map<string, Campaign>();
   private stream: EventStream | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
@@ -76,7 +77,8 @@ export class AgentDesktop extends BaseElement {
 
   private onEvent(ev: ServerEvent) {
     const before = this.m;
-    this.m = reduceAgent(this.m, ev, Date.now());
+    this.now = Date.now(); // the clock of the countdown must not lag behind a fresh deadline
+    this.m = reduceAgent(this.m, ev, this.now);
     if (ev.type === 'offer' && this.m.offer) {
       const left = remainingMs(this.m.offer.expires_at, Date.now(), api.skewMs);
       if (left !== null && !this.offerTotal.has(this.m.offer.offer_id)) this.offerTotal.set(this.m.offer.offer_id, left);
@@ -111,7 +113,8 @@ export class AgentDesktop extends BaseElement {
     try {
       const answer = await perform(op, this.stream, api);
       // REST preview-request answers with the offer itself.
-      if (op.op === 'preview_request' && answer && typeof answer === 'object' && 'offer_id' in answer) {
+      // (A bare {offer_id} means the offer already closed; its events tell the rest.)
+      if (op.op === 'preview_request' && answer && typeof answer === 'object' && 'offer_id' in answer && 'contact' in answer) {
         const offer = normalizeOffer(answer);
         if (offer && !this.m.offer) this.onEvent({ type: 'offer', ...offer } as ServerEvent);
       }
@@ -125,6 +128,13 @@ export class AgentDesktop extends BaseElement {
       b.delete(key);
       this.busy = b;
     }
+  }
+
+  // The campaign icon. A desktop whose agent is still logged out in the engine (e.g. after a
+  // server restart) logs in first by going Idle, then asks for a contact.
+  private async pull() {
+    if (this.m.state === 'logged_out' && !(await this.act('state', { op: 'set_state', state: 'idle' }))) return;
+    await this.act('preview', this.pullCampaign ? { op: 'preview_request', campaign_id: this.pullCampaign } : { op: 'preview_request' });
   }
 
   private get station(): string {
@@ -141,14 +151,16 @@ export class AgentDesktop extends BaseElement {
 
   private renderBar() {
     const m = this.m;
-    const free = isFreeState(m.state) && !m.offer && !m.call && !m.reservation;
+    const loggedOut = m.state === 'logged_out';
+    const free = (isFreeState(m.state) || loggedOut) && !m.offer && !m.call && m.reservation?.state !== 'ringing';
+    const pullable = [...this.campaigns.values()].filter((c) => c.mode === 'preview' && (c.status === undefined || c.status === 'running'));
     const sinceS = m.since ? elapsedSeconds(m.since, this.now, api.skewMs) : null;
     return html`<div class="agentbar">
       <span class="state-pill" data-testid="agent-state" data-state=${m.state}>${this.stateLabel()}</span>
       ${sinceS !== null ? html`<span class="state-since" data-testid="state-since">${t('agent.since', { time: formatDuration(sinceS) })}</span>` : nothing}
       <div class="seg" role="group">
         <button data-testid="state-available" class=${m.state === 'available' ? 'on' : ''}
-          ?disabled=${m.state === 'available' || this.busy.has('state') || !isFreeState(m.state)}
+          ?disabled=${m.state === 'available' || this.busy.has('state') || !(isFreeState(m.state) || loggedOut)}
           @click=${() => this.act('state', { op: 'set_state', state: 'available' })}>${t('agent.setAvailable')}</button>
         <button data-testid="state-idle" class=${m.state === 'idle' ? 'on idle' : ''}
           ?disabled=${this.busy.has('state') || (m.state === 'idle' && m.reason === this.idleReason)}
@@ -160,7 +172,14 @@ export class AgentDesktop extends BaseElement {
       </div>
       <button class="campaign-icon" data-testid="campaign-icon" title=${t('agent.campaignIcon')} aria-label=${t('agent.campaignIcon')}
         ?disabled=${!free || this.busy.has('preview')}
-        @click=${() => this.act('preview', { op: 'preview_request' })}>${campaignIcon}<span>${t('agent.campaignIconLabel')}</span></button>
+        @click=${() => this.pull()}>${campaignIcon}<span>${t('agent.campaignIconLabel')}</span></button>
+      ${pullable.length > 1
+        ? html`<label class="sr-only" for="campaign-pick">${t('agent.pullCampaign')}</label>
+            <select id="campaign-pick" data-testid="campaign-pick" @change=${(e: Event) => (this.pullCampaign = (e.target as HTMLSelectElement).value)}>
+              <option value="" ?selected=${!this.pullCampaign}>${t('agent.anyCampaign')}</option>
+              ${pullable.map((c) => html`<option value=${c.id} ?selected=${c.id === this.pullCampaign}>${c.name}</option>`)}
+            </select>`
+        : nothing}
       <div class="spacer"></div>
       ${this.renderLatest()}
     </div>`;
@@ -186,7 +205,7 @@ export class AgentDesktop extends BaseElement {
         ${camp ? html`<div class="muted">${t('reservation.campaign', { name: camp.name })}</div>` : nothing}
       </div>
       <div class="spacer"></div>
-      ${this.station === 'sim:manual' || !this.station.startsWith('sim:')
+      ${this.station === 'sim:manual'
         ? html`<button class="good big" data-testid="reservation-answer" ?disabled=${this.busy.has('answer')}
             @click=${() => this.act('answer', { op: 'answer_reservation', reservation_id: r.reservation_id })}>${t('reservation.answer')}</button>`
         : nothing}
@@ -356,13 +375,27 @@ export class AgentDesktop extends BaseElement {
     }
     parts.push(this.renderReservation());
     if (m.offer) parts.push(this.renderOffer());
-    else if (!m.call && !(m.reservation && m.reservation.state === 'ringing')) {
+    else if (m.call) {
+      const who = m.task?.contact.name || m.call.number;
+      const hint = m.wrapup
+        ? t('agent.wrapupHint')
+        : m.call.state === 'connected'
+          ? m.call.amd_result === 'machine' ? t('amd.machineHint') : t('agent.onCallHint')
+          : m.call.state === 'ended' ? '' : t('agent.ringingHint');
+      parts.push(html`<div class="panel hint">${phoneIcon}<div><strong>${t('agent.onCall', { name: who })}</strong></div>${hint ? html`<div style="margin-top:.3rem">${hint}</div>` : nothing}</div>`);
+    } else if (!m.call && !(m.reservation && m.reservation.state === 'ringing')) {
       if (m.state === 'idle' || m.state === 'logged_out')
         parts.push(html`<div class="panel hint" data-testid="idle-hint">${coffeeIcon}${t('agent.idleHint')}</div>`);
       else if (m.state === 'available')
         parts.push(html`<div class="panel hint" data-testid="waiting-hint">${inboxIcon}${t('agent.waiting')}</div>`);
     }
     return parts;
+  }
+
+  updated() {
+    // The tab title tells an agent working in another window that a contact is waiting.
+    const prefix = this.m.offer ? '● ' : this.m.reservation?.state === 'ringing' ? '☎ ' : '';
+    document.title = `${prefix}${this.stateLabel()} · outdial`;
   }
 
   render() {

@@ -6,7 +6,7 @@ import { BaseElement } from '../base.js';
 import { barChart, gauge, sparkline, stackedBar, type Slice } from '../charts.js';
 import { elapsedSeconds } from '../countdown.js';
 import { EventStream, eventsUrl } from '../events.js';
-import { formatDuration, t, tMaybe } from '../i18n.js';
+import { formatDuration, reasonSentence, t, tMaybe } from '../i18n.js';
 import { api, type Session } from '../session.js';
 import { initialSupervisorModel, reduceSupervisor, type SupervisorModel } from '../supervisor-model.js';
 import type { Campaign, CampaignStats } from '../types.js';
@@ -41,6 +41,9 @@ export class SupervisorView extends BaseElement {
   @state() private now = Date.now();
   @state() private campaigns = new Map<string, Campaign>();
   @state() private tenantLimit: number | undefined;
+  @state() private dncNumber = '';
+  @state() private dncList = 'tenant';
+  @state() private dncMessage: { ok: boolean; text: string } | null = null;
   private stream: EventStream | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
 
@@ -122,17 +125,17 @@ export class SupervisorView extends BaseElement {
     const dcLimit = stats.datacenter_max_concurrent_calls;
     const a = stats.agents ?? ({} as CampaignStats['agents']);
     return html`<article class="panel" data-testid="sup-campaign" data-campaign-id=${id}>
-      <div class="row"><h3 style="margin:0">${camp?.name ?? id}</h3>
-        ${camp ? html`<span class="muted">${tMaybe(`mode.${camp.mode}`, camp.mode)}</span>` : nothing}
+      <div class="row" style="flex-wrap:nowrap;align-items:flex-start"><div style="min-width:0"><h3 style="margin:0">${camp?.name ?? id}</h3>
+        ${camp ? html`<div class="muted" style="font-size:.85rem">${tMaybe(`mode.${camp.mode}`, camp.mode)}</div>` : nothing}</div>
         <span class="spacer"></span>
         ${camp?.status ? html`<span class="status" data-status=${camp.status}>${tMaybe(`status.${camp.status}`, camp.status)}</span>` : nothing}</div>
       <div class="kpis" style="margin-top:.6rem">
-        <div class="kpi"><div class="v" data-testid="sup-contacts-total">${c.total ?? 0}</div><div class="l">${t('sup.contacts')} (${t('sup.total')})</div></div>
-        <div class="kpi"><div class="v" data-testid="sup-attempts-total">${stats.attempts?.total ?? 0}</div><div class="l">${t('sup.attempts')}</div></div>
+        <div class="kpi"><div class="v" data-testid="sup-contacts-total">${c.total ?? 0}</div><div class="l">${t('sup.kpiContacts')}</div></div>
+        <div class="kpi"><div class="v" data-testid="sup-attempts-total">${stats.attempts?.total ?? 0}</div><div class="l">${t('sup.kpiAttempts')}</div></div>
         <div class="kpi"><div class="v" data-testid="sup-active-calls">${stats.active_calls ?? 0}</div><div class="l">${t('sup.activeCalls')}</div></div>
-        <div class="kpi"><div class="v">${(a.available ?? 0)}/${(a.reserved ?? 0) + (a.on_call ?? 0)}/${a.wrap_up ?? 0}/${a.idle ?? 0}</div>
-          <div class="l">${t('sup.agentsByState')}: ${t('state.available')}/${t('state.connected')}/${t('state.wrap_up')}/${t('state.idle')}</div></div>
       </div>
+      <div class="legend" data-testid="sup-campaign-agents" style="margin-top:.5rem">${t('sup.agentsByState')}:
+        ${(['available', 'reserved', 'on_call', 'wrap_up', 'idle'] as const).map((k) => html`<span>${t(`sup.agents.${k}`)} <strong>${a[k] ?? 0}</strong></span>`)}</div>
       <div class="chart-title">${t('sup.contacts')}</div>
       ${stackedBar(contactSlices, 'chart-contacts')}
       <div class="chart-title">${t('sup.attempts')}</div>
@@ -147,6 +150,33 @@ export class SupervisorView extends BaseElement {
     </article>`;
   }
 
+  // Supervisors may put a number on a DNC list (PRODUCT.md §1).
+  private async addDnc(e: Event) {
+    e.preventDefault();
+    const n = this.dncNumber.trim();
+    if (!n) return;
+    try {
+      await api.put(`/dnc/${encodeURIComponent(this.dncList || 'tenant')}/${encodeURIComponent(n)}`);
+      this.dncMessage = { ok: true, text: `${n} → ${this.dncList || 'tenant'}` };
+      this.dncNumber = '';
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'INTERNAL';
+      this.dncMessage = { ok: false, text: `${code}: ${reasonSentence(code, (err as Error).message)}` };
+    }
+  }
+
+  private renderDnc() {
+    return html`<form class="panel toolbar" style="margin:0" @submit=${this.addDnc} data-testid="sup-dnc">
+      <strong>${t('sup.addDnc')}</strong>
+      <label class="sr-only" for="sup-dnc-list">${t('dnc.list')}</label>
+      <input id="sup-dnc-list" style="width:9rem" .value=${this.dncList} @input=${(e: Event) => (this.dncList = (e.target as HTMLInputElement).value.trim())} />
+      <label class="sr-only" for="sup-dnc-number">${t('dnc.number')}</label>
+      <input id="sup-dnc-number" data-testid="sup-dnc-number" placeholder="+12015550100" .value=${this.dncNumber} @input=${(e: Event) => (this.dncNumber = (e.target as HTMLInputElement).value)} />
+      <button class="primary" type="submit" data-testid="sup-dnc-add">${t('admin.add')}</button>
+      ${this.dncMessage ? html`<span class=${this.dncMessage.ok ? 'muted' : 'problem'} data-testid="sup-dnc-result">${this.dncMessage.text}</span>` : nothing}
+    </form>`;
+  }
+
   render() {
     const camps = Object.values(this.m.campaigns);
     return html`<main class="page sup">
@@ -156,6 +186,7 @@ export class SupervisorView extends BaseElement {
         ${camps.length === 0 ? html`<div class="panel empty">${t('sup.noStats')}</div>` : html`<div class="camps">
           ${camps.map((c) => this.renderCampaign(c.campaign_id, c.stats, c.history))}</div>`}
       </section>
+      ${this.renderDnc()}
     </main>`;
   }
 }
