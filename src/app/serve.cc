@@ -12,7 +12,8 @@
 #include "api/http_server.h"
 #include "app/engine_loop.h"
 #include "engine/dialer.h"
-#include "store/memory/memory_store.h"
+#include "app/db/startup.h"
+#include "store/open.h"
 #include "telephony/sim/sim_telephony.h"
 
 namespace outdial::app {
@@ -104,26 +105,27 @@ class EventCounter final : public engine::EventSink {
   uint64_t events_ = 0;
 };
 
-struct DemoIds {
-  core::TenantId tenant{1};
-  std::vector<core::CampaignId> campaigns;
-};
-
-core::Result<DemoIds> SeedDemo(engine::Dialer& dialer) {
-  DemoIds ids;
+// The demo tenant goes through the Catalog like any other data, then reaches the engine by the
+// start-up load. A database that has it already (a second start) is not seeded again.
+core::Result<size_t> SeedDemo(engine::Catalog& catalog) {
+  constexpr size_t kDemoCampaigns = 3;
+  if (catalog.FindTenantByName("demo").ok()) return kDemoCampaigns;
   core::TenantSettings ts;
   ts.name = "demo";
   ts.max_concurrent_calls = 50;
   ts.end_call_enabled = true;
   ts.default_timezone = "America/New_York";
   ts.default_caller_id = "+12015550000";
-  if (auto r = dialer.AddTenant(ids.tenant, ts); !r.ok()) return r.error();
+  // No password is set here: "!" is not an argon2id string, so nobody can log in with it.
+  engine::UserRow admin{{}, {}, "admin", "!", engine::Role::kAdmin, "", "", {}};
+  auto tenant = catalog.CreateTenant(ts, admin);
+  if (!tenant.ok()) return tenant.error();
   struct DemoCampaign {
     core::CampaignMode mode;
     const char* name;
     const char* description;
   };
-  const DemoCampaign demo[] = {
+  const DemoCampaign demo[kDemoCampaigns] = {
       {core::CampaignMode::kPreviewStandard, "Renewals (Standard Preview)",
        "Customers whose contract ends this month. Offer the loyalty discount."},
       {core::CampaignMode::kPreviewDirect, "Welcome calls (Direct Preview)",
@@ -133,9 +135,7 @@ core::Result<DemoIds> SeedDemo(engine::Dialer& dialer) {
   const char* zones[] = {"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"};
   const char* first[] = {"Ava", "Ben", "Chloe", "David", "Emma", "Felix", "Grace", "Henry", "Isla", "Jack"};
   const char* last[] = {"Miller", "Garcia", "Smith", "Brown", "Jones", "Davis", "Wilson", "Clark", "Lewis", "Young"};
-  uint64_t next_contact = 1;
   for (size_t k = 0; k < std::size(demo); ++k) {
-    core::CampaignId cid{k + 1};
     core::CampaignSettings cs;
     cs.name = demo[k].name;
     cs.description = demo[k].description;
@@ -143,29 +143,29 @@ core::Result<DemoIds> SeedDemo(engine::Dialer& dialer) {
     cs.priority = static_cast<int>(6 - k);
     cs.calling_window = core::CallingWindow{};
     for (auto& day : cs.calling_window.days) day = {core::MinuteRange{0, 1440}};  // demo: any time
-    if (auto r = dialer.AddCampaign(ids.tenant, cid, cs); !r.ok()) return r.error();
-    std::vector<core::Contact> contacts;
+    auto campaign = catalog.CreateCampaign(tenant->id, cs);
+    if (!campaign.ok()) return campaign.error();
+    std::vector<engine::ContactRow> contacts;
     for (int i = 0; i < 200; ++i) {
-      core::Contact c;
-      c.id = core::ContactId{next_contact++};
+      engine::ContactRow row;
+      core::Contact& c = row.contact;
       c.name = fmt::format("{} {}", first[i % 10], last[(i / 10 + k) % 10]);
       c.phones.push_back(core::Phone{fmt::format("+1201555{:04d}", (k * 1000 + static_cast<size_t>(i)) % 10000), "mobile", 0, false});
-      auto zone = dialer.zones().Intern(zones[i % 4]);
-      if (!zone.ok()) return zone.error();
-      c.zone = *zone;
+      row.timezone = zones[i % 4];
       c.priority = static_cast<uint8_t>(i % 7 == 0 ? 10 : 0);
       c.fields = {{"account", fmt::format("AC-{:06d}", 100000 + i)}, {"plan", i % 2 ? "Premium" : "Basic"}};
-      contacts.push_back(std::move(c));
+      contacts.push_back(std::move(row));
     }
-    if (auto r = dialer.AddContacts(cid, std::move(contacts)); !r.ok()) return r.error();
-    if (auto r = dialer.SetCampaignStatus(cid, core::CampaignStatus::kRunning); !r.ok()) return r.error();
-    ids.campaigns.push_back(cid);
+    if (auto r = catalog.InsertContacts(tenant->id, campaign->id, contacts); !r.ok()) return r.error();
+    if (auto r = catalog.SetCampaignStatus(tenant->id, campaign->id, core::CampaignStatus::kRunning); !r.ok()) {
+      return r.error();
+    }
   }
-  for (uint64_t a = 1; a <= 3; ++a) {
-    engine::AgentInfo info{core::AgentId{a}, ids.tenant, fmt::format("agent{}", a), "", "sim:auto"};
-    if (auto r = dialer.AddAgent(info); !r.ok()) return r.error();
+  for (int a = 1; a <= 3; ++a) {
+    engine::UserRow agent{{}, tenant->id, fmt::format("agent{}", a), "!", engine::Role::kAgent, "", "sim:auto", {}};
+    if (auto r = catalog.CreateUser(agent); !r.ok()) return r.error();
   }
-  return ids;
+  return kDemoCampaigns;
 }
 
 std::string Escape(std::string_view text) {
@@ -205,21 +205,33 @@ int RunServer(const ServeOptions& options) {
   std::vector<telephony::SimRule> rules;
   for (const auto& r : config.sim_rules) rules.push_back({r.match, *telephony::SimOutcomeFromString(r.outcome), r.after_ms});
   telephony::SimTelephony phones(loop, loop, telephony::RulePicker(std::move(rules)));
-  store::MemoryStore store;
+  auto db = store::OpenDatabase(config.database_url, [&loop](std::function<void()> fn) { loop.Post(std::move(fn)); });
+  if (!db.ok()) {
+    std::cerr << "error: database.url = \"" << config.database_url << "\": " << db.error().message << "\n";
+    return 1;
+  }
   EventCounter events;
-  engine::Dialer dialer({loop, loop, phones, store, events},
+  engine::Dialer dialer({loop, loop, phones, **db, events},
                         engine::DatacenterConfig{config.datacenter_name, config.datacenter_max_calls});
   loop.Start();
 
-  DemoIds demo;
+  size_t demo_campaigns = 0;
   if (options.demo) {
-    auto seeded = loop.Call([&] { return SeedDemo(dialer); });
+    auto seeded = SeedDemo(**db);
     if (!seeded.ok()) {
       std::cerr << "error: could not seed the demo: " << seeded.error().message << "\n";
       loop.Stop();
       return 1;
     }
-    demo = *seeded;
+    demo_campaigns = *seeded;
+  }
+  auto loaded = RecoverAndLoad(
+      **db, dialer, loop.Now(), [&loop](std::function<void()> fn) { loop.Post(std::move(fn)); },
+      [&loop](std::function<void()> fn) { loop.Call(std::move(fn)); });
+  if (!loaded.ok()) {
+    std::cerr << "error: " << loaded.error().message << "\n";
+    loop.Stop();
+    return 1;
   }
 
   api::HttpServer server({config.listen, 10 * 1024 * 1024, 1}, [&](const api::HttpRequest& req) {
@@ -271,11 +283,15 @@ int RunServer(const ServeOptions& options) {
   std::cout << fmt::format("outdial {} listening: open http://{}:{}/", OUTDIAL_VERSION, host, server.port()) << std::endl;
   if (options.demo) {
     std::cout << fmt::format("demo: tenant 'demo' with {} running campaigns of 200 contacts; agents agent1..agent3",
-                             demo.campaigns.size())
+                             demo_campaigns)
               << std::endl;
   }
-  std::cout << "note: state is kept in memory in this build (the durable store is the next step); "
-            << "database.url is not used yet" << std::endl;
+  std::cout << fmt::format("database {}: {} campaigns, {} contacts, {} agents loaded in {:.2f} s; recovery closed {} "
+                           "interrupted attempts and released {} held contacts",
+                           config.database_url, loaded->campaigns, loaded->contacts, loaded->agents,
+                           loaded->load_seconds, loaded->recovery.attempts_interrupted,
+                           loaded->recovery.contacts_released)
+            << std::endl;
   while (!g_stop) {
     std::unique_lock lock(g_stop_mutex);
     g_stop_cv.wait_for(lock, std::chrono::milliseconds(200));
