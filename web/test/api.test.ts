@@ -55,3 +55,23 @@ describe('REST client', () => {
     expect(api.skewMs).toBeLessThan(62_000);
   });
 });
+
+import { perform } from '../src/agent-actions.js';
+import type { EventStream } from '../src/events.js';
+
+describe('agent operations: WebSocket when open, else REST', () => {
+  it('uses REST while the socket is down', async () => {
+    const { f, calls } = fakeFetch(200, { ok: true });
+    const api = new Api(f);
+    const closed = { isOpen: false, send: () => Promise.reject(new Error('must not be used')) } as unknown as EventStream;
+    await perform({ op: 'end_call', call_id: '42' }, closed, api);
+    expect(calls[0].url).toBe('/api/v1/calls/42/end');
+    expect(calls[0].init!.method).toBe('POST');
+  });
+  it('uses the socket when open, leaving out empty arguments', async () => {
+    const sent: unknown[] = [];
+    const open = { isOpen: true, send: (op: string, args: unknown) => (sent.push([op, args]), Promise.resolve({ ok: true })) } as unknown as EventStream;
+    await perform({ op: 'wrapup', call_id: '7', disposition: 'sale', notes: '' }, open, new Api(fakeFetch(500, {}).f));
+    expect(sent).toEqual([['wrapup', { call_id: '7', disposition: 'sale' }]]);
+  });
+});

@@ -116,7 +116,7 @@ export class AgentDesktop extends BaseElement {
       // (A bare {offer_id} means the offer already closed; its events tell the rest.)
       if (op.op === 'preview_request' && answer && typeof answer === 'object' && 'offer_id' in answer && 'contact' in answer) {
         const offer = normalizeOffer(answer);
-        if (offer && !this.m.offer) this.onEvent({ type: 'offer', ...offer } as ServerEvent);
+        if (offer && !this.m.offer && this.m.lastClosed?.offer_id !== offer.offer_id) this.onEvent({ type: 'offer', ...offer } as ServerEvent);
       }
       return true;
     } catch (err) {
