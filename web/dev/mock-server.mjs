@@ -816,5 +816,5 @@ server.listen(port, host, () => {
   console.log(`outdial mock listening: open http://${host}:${server.address().port}/`);
   if (demo) console.log("demo: tenant 'demo', admin admin/admin, supervisor supervisor/supervisor, agents agent1..agent3/agent");
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)) && setTimeout(() => process.exit(0), 500).unref());
+process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));

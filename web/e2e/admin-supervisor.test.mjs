@@ -98,4 +98,22 @@ describe('admin console and supervisor view', () => {
     await page.close();
     await sup.close();
   });
+
+  test('an admin adds a number to a DNC list, sees it listed and removes it', async () => {
+    const page = await browser.context.newPage();
+    await login(page, server.url, 'admin', 'admin');
+    await page.getByTestId('admin-nav-dnc').click();
+    await page.getByTestId('dnc-number').fill('+12015559999');
+    await page.getByTestId('dnc-add').click();
+    const row = page.locator('[data-testid=dnc-row][data-number="+12015559999"]');
+    await row.waitFor();
+    const listed = await api.get('/dnc/tenant');
+    assert.ok(listed.items.some((d) => d.number === '+12015559999'));
+    await shot(page, 'admin-03-dnc');
+    await row.getByTestId('dnc-remove').click();
+    await until(async () => (await row.count()) === 0, 'row removed');
+    const after = await api.get('/dnc/tenant');
+    assert.ok(!after.items.some((d) => d.number === '+12015559999'));
+    await page.close();
+  });
 });

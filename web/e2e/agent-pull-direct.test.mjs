@@ -85,4 +85,33 @@ describe('agent desktop: pull mode and Direct Preview', () => {
     await waitText(page.getByTestId('agent-state'), /^Available$/, 'Available');
     await page.close();
   });
+
+  test('wrap-up with a callback disposition asks for the callback time and schedules the contact', async () => {
+    const agent = await newAgent(api);
+    const camp = await api.campaign(
+      { name: 'E2E callback', description: 'callback', mode: 'preview_direct', teams: [agent.team] },
+      [contact('Callback Carl', '+12015558301')],
+    );
+    const page = await browser.context.newPage();
+    await login(page, server.url, agent.username, agent.password);
+    await page.getByTestId('state-available').click();
+    await waitText(page.getByTestId('offer-contact-name'), /^Callback Carl$/, 'offer');
+    await page.getByTestId('offer-accept').click();
+    await waitText(page.getByTestId('call-state'), /^Connected$/, 'Connected');
+    await page.getByTestId('call-end').click();
+    await page.getByTestId('wrapup-disposition').selectOption('callback');
+    const picker = page.getByTestId('wrapup-callback');
+    await picker.waitFor();
+    const when = new Date(Date.now() + 26 * 3600_000);
+    when.setSeconds(0, 0);
+    const p2 = (n) => String(n).padStart(2, '0');
+    await picker.fill(`${when.getFullYear()}-${p2(when.getMonth() + 1)}-${p2(when.getDate())}T${p2(when.getHours())}:${p2(when.getMinutes())}`);
+    await shot(page, 'direct-02-callback');
+    await page.getByTestId('wrapup-submit').click();
+    await until(async () => (await page.getByTestId('task-card').count()) === 0, 'wrap-up done');
+    const c = (await api.get(`/campaigns/${camp.id}/contacts`)).items[0];
+    assert.equal(c.state, 'scheduled');
+    assert.ok(Math.abs(c.next_eligible_at - when.getTime()) < 60_000, `callback at ${new Date(c.next_eligible_at).toISOString()}`);
+    await page.close();
+  });
 });

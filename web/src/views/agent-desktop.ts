@@ -116,7 +116,7 @@ export class AgentDesktop extends BaseElement {
       // (A bare {offer_id} means the offer already closed; its events tell the rest.)
       if (op.op === 'preview_request' && answer && typeof answer === 'object' && 'offer_id' in answer && 'contact' in answer) {
         const offer = normalizeOffer(answer);
-        if (offer && !this.m.offer) this.onEvent({ type: 'offer', ...offer } as ServerEvent);
+        if (offer && !this.m.offer && this.m.lastClosed?.offer_id !== offer.offer_id) this.onEvent({ type: 'offer', ...offer } as ServerEvent);
       }
       return true;
     } catch (err) {
@@ -141,6 +141,12 @@ export class AgentDesktop extends BaseElement {
     return this.session.user.station ?? '';
   }
 
+  private idleReasonLabel(): string {
+    const r = this.m.reason;
+    if (this.m.state !== 'idle' || !r) return '';
+    return /^[A-Z_]+$/.test(r) ? '' : tMaybe(`idle.${r}`, r);
+  }
+
   private stateLabel(): string {
     const base = tMaybe(`state.${this.m.state}`, this.m.state);
     if (this.m.state === 'idle' && this.m.reason && !/^[A-Z_]+$/.test(this.m.reason)) {
@@ -156,7 +162,9 @@ export class AgentDesktop extends BaseElement {
     const pullable = [...this.campaigns.values()].filter((c) => c.mode === 'preview' && (c.status === undefined || c.status === 'running'));
     const sinceS = m.since ? elapsedSeconds(m.since, this.now, api.skewMs) : null;
     return html`<div class="agentbar">
-      <span class="state-pill" data-testid="agent-state" data-state=${m.state}>${this.stateLabel()}</span>
+      <span class="state-pill" data-state=${m.state}><span data-testid="agent-state" data-state=${m.state}>${tMaybe(`state.${m.state}`, m.state)}</span>${this.idleReasonLabel()
+        ? html`<span class="state-reason" data-testid="agent-state-reason">${this.idleReasonLabel()}</span>`
+        : nothing}</span>
       ${sinceS !== null ? html`<span class="state-since" data-testid="state-since">${t('agent.since', { time: formatDuration(sinceS) })}</span>` : nothing}
       <div class="seg" role="group">
         <button data-testid="state-available" class=${m.state === 'available' ? 'on' : ''}

@@ -178,7 +178,10 @@ export class SupervisorView extends BaseElement {
   }
 
   render() {
-    const camps = Object.values(this.m.campaigns);
+    // Running campaigns first, then by name: the ones being worked stay at the top.
+    const rank = (id: string) => (this.campaigns.get(id)?.status === 'running' ? 0 : 1);
+    const name = (id: string) => this.campaigns.get(id)?.name ?? id;
+    const camps = Object.values(this.m.campaigns).sort((a, b) => rank(a.campaign_id) - rank(b.campaign_id) || name(a.campaign_id).localeCompare(name(b.campaign_id)));
     return html`<main class="page sup">
       ${this.renderAgents()}
       <section>
