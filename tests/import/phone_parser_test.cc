@@ -86,6 +86,60 @@ TEST(PhoneParser, FastPathAgreesWithLibphonenumberForEveryRegionsExamples) {
   EXPECT_GT(compared, 2000);
 }
 
+// The same for numbers written in national form, parsed with their own region as the tenant's:
+// every region's example numbers, and variants of them (other last digits, a digit more or less,
+// the region's calling code or an IDD in front).
+TEST(PhoneParser, NationalFastPathAgreesWithLibphonenumberForEveryRegion) {
+  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  std::set<std::string> regions;
+  util->GetSupportedRegions(&regions);
+  std::mt19937 rng(99);
+  int compared = 0;
+  int valid = 0;
+  for (const auto& region : regions) {
+    PhoneParser parser(region);
+    for (int t = PhoneNumberUtil::FIXED_LINE; t <= PhoneNumberUtil::VOICEMAIL; ++t) {
+      PhoneNumber example;
+      if (!util->GetExampleNumberForType(region, static_cast<PhoneNumberUtil::PhoneNumberType>(t), &example))
+        continue;
+      std::string national;
+      util->Format(example, PhoneNumberUtil::NATIONAL, &national);
+      std::string digits;
+      for (char c : national) {
+        if (c >= '0' && c <= '9') digits.push_back(c);
+      }
+      if (digits.empty()) continue;
+      std::vector<std::string> texts = {national,
+                                        digits,
+                                        digits + "7",
+                                        digits.substr(0, digits.size() - 1),
+                                        std::to_string(example.country_code()) + digits,
+                                        "00" + digits,
+                                        "011" + digits};
+      for (int k = 0; k < 4; ++k) {
+        std::string varied = digits;
+        const size_t tail = std::min<size_t>(varied.size() - 1, 1 + rng() % 4);
+        for (size_t i = varied.size() - tail; i < varied.size(); ++i)
+          varied[i] = static_cast<char>('0' + rng() % 10);
+        texts.push_back(varied);
+      }
+      for (const auto& text : texts) {
+        auto fast = parser.Parse(text);
+        auto slow = parser.ParseSlow(text);
+        ASSERT_EQ(fast.ok(), slow.ok()) << region << " " << text;
+        if (fast.ok()) {
+          ASSERT_EQ(fast->e164, slow->e164) << region << " " << text;
+          ASSERT_EQ(fast->region, slow->region) << region << " " << text;
+          ++valid;
+        }
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 10000);
+  EXPECT_GT(valid, 3000);
+}
+
 TEST(CountryZones, GivesTheZoneOfCountriesThatHaveOne) {
   const CountryZones& zones = CountryZones::System();
   EXPECT_EQ(zones.SingleZone("DE"), "Europe/Berlin");

@@ -400,6 +400,8 @@ struct Region {
   bool supported = false;
   Dfa types;                                   // tag bit i: DescAt(i) matches in full
   std::optional<Dfa> leading;                  // leading_digits, when the metadata has them
+  std::optional<Dfa> idd;                      // international_prefix, when the metadata has one
+  bool national_ok = false;                    // NationalNumber may answer for this region
   std::array<uint32_t, kDescCount> lengths{};  // bit n: length n possible
   std::array<bool, kDescCount> has_lengths{};
 
@@ -437,6 +439,43 @@ struct Region {
       leading = std::move(*lead_dfa);
     }
     supported = true;
+    // For NationalNumber: the IDD must compile, and the national prefix for parsing must be a
+    // plain digit string without a transform rule (DE "0", US "1"; not AR's carrier-code regex).
+    const std::string& prefix = metadata->national_prefix_for_parsing();
+    const bool plain_prefix =
+        std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!plain_prefix || !metadata->national_prefix_transform_rule().empty()) return;
+    if (!metadata->international_prefix().empty()) {
+      auto node = PatternParser(metadata->international_prefix()).Parse();
+      if (!node) return;
+      Nfa idd_nfa;
+      auto [s, e] = idd_nfa.Build(*node);
+      idd_nfa.states[static_cast<size_t>(e)].tag = 1;
+      if (idd_nfa.overflow) return;
+      auto idd_dfa = Determinize(idd_nfa, s);
+      if (!idd_dfa) return;
+      idd = std::move(*idd_dfa);
+    }
+    national_ok = true;
+  }
+
+  // TestNumberLength(number, metadata) (type UNKNOWN: the general desc's lengths).
+  enum class Length { kPossible, kLocalOnly, kTooShort, kTooLong, kInvalid };
+  Length TestLength(size_t length) const {
+    const auto& desc = metadata->general_desc();
+    if (desc.possible_length_size() == 0 || desc.possible_length(0) == -1) return Length::kInvalid;
+    const int actual = static_cast<int>(length);
+    for (int k = 0; k < desc.possible_length_local_only_size(); ++k) {
+      if (desc.possible_length_local_only(k) == actual) return Length::kLocalOnly;
+    }
+    const int minimum = desc.possible_length(0);
+    if (minimum == actual) return Length::kPossible;
+    if (minimum > actual) return Length::kTooShort;
+    if (desc.possible_length(desc.possible_length_size() - 1) < actual) return Length::kTooLong;
+    for (int k = 1; k < desc.possible_length_size(); ++k) {
+      if (desc.possible_length(k) == actual) return Length::kPossible;
+    }
+    return Length::kInvalid;
   }
 
   bool Matching(int desc, size_t length, uint16_t tags) const {
@@ -462,6 +501,8 @@ struct NumberValidator::Data {
   std::vector<std::unique_ptr<Region>> regions;
   // calling code → its regions in libphonenumber's order (main country first)
   std::map<int, std::vector<std::pair<std::string, Region*>>> by_code;
+  std::map<std::string, Region*, std::less<>> by_id;
+  std::vector<bool> calling_codes = std::vector<bool>(1000, false);
 };
 
 NumberValidator::NumberValidator() : data_(std::make_unique<Data>()) {
@@ -469,7 +510,7 @@ NumberValidator::NumberValidator() : data_(std::make_unique<Data>()) {
                                         i18n::phonenumbers::metadata_size())) {
     return;  // every Check answers kUnsupported
   }
-  std::map<std::string, Region*> by_id;
+  auto& by_id = data_->by_id;
   std::map<int, Region*> non_geo;
   for (const auto& metadata : data_->collection.metadata()) {
     auto region = std::make_unique<Region>();
@@ -485,6 +526,7 @@ NumberValidator::NumberValidator() : data_(std::make_unique<Data>()) {
   std::set<int> codes;
   util->GetSupportedCallingCodes(&codes);
   for (int code : codes) {
+    if (code > 0 && code < 1000) data_->calling_codes[static_cast<size_t>(code)] = true;
     std::list<std::string> ids;
     util->GetRegionCodesForCountryCallingCode(code, &ids);
     auto& list = data_->by_code[code];
@@ -507,6 +549,48 @@ NumberValidator::~NumberValidator() = default;
 const NumberValidator& NumberValidator::Get() {
   static const NumberValidator validator;
   return validator;
+}
+
+bool NumberValidator::IsCallingCode(int code) const {
+  return code > 0 && code < 1000 && data_->calling_codes[static_cast<size_t>(code)];
+}
+
+// ParseHelper for text without '+', step by step, giving up wherever it would need more than a
+// plain reading: MaybeStripInternationalPrefixAndNormalize, MaybeExtractCountryCode (a number
+// starting with the region's own calling code), MaybeStripNationalPrefixAndCarrierCode and the
+// length rule that decides whether the national prefix is kept.
+std::optional<NumberValidator::National> NumberValidator::NationalNumber(std::string_view region_code,
+                                                                         std::string_view digits) const {
+  auto it = data_->by_id.find(region_code);
+  if (it == data_->by_id.end() || digits.size() < 2) return std::nullopt;
+  Region* region = it->second;
+  std::call_once(region->once, [region] { region->Build(); });
+  if (!region->supported || !region->national_ok) return std::nullopt;
+  if (region->idd && region->idd->PrefixMatch(digits)) return std::nullopt;
+  const PhoneMetadata& metadata = *region->metadata;
+  const std::string code = std::to_string(metadata.country_code());
+  if (digits.substr(0, code.size()) == code) return std::nullopt;
+  std::string nsn(digits);
+  const std::string& prefix = metadata.national_prefix_for_parsing();
+  if (!prefix.empty() && digits.substr(0, prefix.size()) == prefix) {
+    const std::string_view stripped = digits.substr(prefix.size());
+    const bool viable_original = (region->types.FullMatch(digits) & 1) != 0;
+    const bool viable_stripped = (region->types.FullMatch(stripped) & 1) != 0;
+    if (!(viable_original && !viable_stripped) && !stripped.empty()) {
+      switch (region->TestLength(stripped.size())) {
+        case Region::Length::kPossible:
+        case Region::Length::kTooLong:
+          nsn.assign(stripped);
+          break;
+        case Region::Length::kLocalOnly:
+        case Region::Length::kTooShort:
+        case Region::Length::kInvalid:
+          break;
+      }
+    }
+  }
+  if (nsn.size() < 2 || nsn.size() > 17) return std::nullopt;
+  return National{metadata.country_code(), std::move(nsn)};
 }
 
 NumberValidator::Answer NumberValidator::Check(int country_code, std::string_view nsn) const {

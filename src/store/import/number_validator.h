@@ -16,6 +16,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,18 @@ class NumberValidator {
   // `national_significant_number` as GetNationalSignificantNumber writes it (digits, Italian
   // leading zeros included).
   Answer Check(int country_code, std::string_view national_significant_number) const;
+
+  // A number written in national form (`digits`: the digits only, no '+') in `region`: the
+  // calling code and national significant number libphonenumber's Parse would make of it, when
+  // that is certain without Parse's general machinery (no international prefix, no leading
+  // calling code, a national prefix that is a plain digit string); nullopt otherwise (then ask
+  // Parse).
+  struct National {
+    int country_code = 0;
+    std::string nsn;
+  };
+  std::optional<National> NationalNumber(std::string_view region, std::string_view digits) const;
+  bool IsCallingCode(int code) const;
 
   ~NumberValidator();
   NumberValidator(const NumberValidator&) = delete;

@@ -42,63 +42,67 @@ constexpr size_t kMinNsnLength = 2;
 constexpr size_t kMaxNsnLength = 17;
 constexpr size_t kMaxCountryCodeLength = 3;
 
-// The fast path: a number written "+<digits>" (spaces, dashes, dots and brackets allowed between
-// the digits), which is how nearly every exported contact list carries its numbers. libphonenumber's
-// general Parse spends ~10 µs on regular expressions (punctuation, extensions, IDD prefixes) that
-// such text does not need; here the country code is found the way ExtractCountryCode does it
-// (the longest of 1–3 leading digits that is an assigned calling code — codes are prefix-free) and
-// the PhoneNumber is filled as ParseHelper fills it. Returns false when the text is not of that form
-// or the number it gives is not valid; the caller then takes the general path, which also covers
-// the one thing skipped here, stripping a national prefix written after the country code
-// ("+44 (0)20 ..."): a number that still carries one is not valid without the strip.
-bool FastPlusNumber(std::string_view text, PhoneNumber* number, std::string* nsn_out) {
-  char digits[32];
-  size_t n = 0;
+// The digits of `text` when it is only digits and the separators lists use between them
+// (space, '-', '.', brackets), with or without one leading '+'; false otherwise. libphonenumber's
+// general Parse spends ~10 µs on regular expressions (punctuation, extensions, IDD prefixes, vanity
+// letters) that such text does not need.
+bool PlainDigits(std::string_view text, bool* plus, std::string* digits) {
   size_t i = 0;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-  if (i == text.size() || text[i] != '+') return false;
-  for (++i; i < text.size(); ++i) {
+  size_t end = text.size();
+  while (i < end && (text[i] == ' ' || text[i] == '\t')) ++i;
+  while (end > i && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+  *plus = i < end && text[i] == '+';
+  if (*plus) ++i;
+  digits->clear();
+  for (; i < end; ++i) {
     const char c = text[i];
     if (c >= '0' && c <= '9') {
-      if (n == sizeof(digits)) return false;
-      digits[n++] = c;
-    } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && c != '\t') {
+      if (digits->size() == 32) return false;
+      digits->push_back(c);
+    } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
       return false;
     }
   }
-  if (n < 1 + kMinNsnLength || digits[0] == '0') return false;
-  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
-  int country_code = 0;
-  size_t cc_length = 0;
-  std::string region;
-  for (size_t len = 1; len <= kMaxCountryCodeLength && len < n; ++len) {
-    int candidate = 0;
-    for (size_t k = 0; k < len; ++k) candidate = candidate * 10 + (digits[k] - '0');
-    util->GetRegionCodeForCountryCode(candidate, &region);
-    if (region != "ZZ") {
-      country_code = candidate;
-      cc_length = len;
-      break;
+  return !digits->empty();
+}
+
+// "+<digits>": the calling code found as ExtractCountryCode finds it (the first of the 1–3
+// leading digits that is an assigned calling code; codes are prefix-free) and the rest as the
+// national significant number, as ParseHelper makes it. What is skipped here is stripping a national
+// prefix written after the calling code ("+44 (0)20 ..."): a number that still carries one is not
+// valid without the strip, so the caller then takes the general path.
+bool SplitCallingCode(std::string_view digits, int* country_code, std::string* nsn) {
+  if (digits.size() < 1 + kMinNsnLength || digits[0] == '0') return false;
+  const NumberValidator& validator = NumberValidator::Get();
+  int candidate = 0;
+  for (size_t len = 1; len <= kMaxCountryCodeLength && len < digits.size(); ++len) {
+    candidate = candidate * 10 + (digits[len - 1] - '0');
+    if (validator.IsCallingCode(candidate)) {
+      const size_t nsn_length = digits.size() - len;
+      if (nsn_length < kMinNsnLength || nsn_length > kMaxNsnLength) return false;
+      *country_code = candidate;
+      nsn->assign(digits.substr(len));
+      return true;
     }
   }
-  if (country_code == 0) return false;
-  const size_t nsn_length = n - cc_length;
-  if (nsn_length < kMinNsnLength || nsn_length > kMaxNsnLength) return false;
-  number->Clear();
-  number->set_country_code(country_code);
-  const char* nsn = digits + cc_length;
-  // As ParseHelper's SetItalianLeadingZerosForPhoneNumber: leading zeros are part of the number.
-  if (nsn_length > 1 && nsn[0] == '0') {
-    number->set_italian_leading_zero(true);
+  return false;
+}
+
+// The PhoneNumber of a calling code and national significant number, as ParseHelper fills it
+// (SetItalianLeadingZerosForPhoneNumber: leading zeros are part of the number).
+PhoneNumber MakeNumber(int country_code, std::string_view nsn) {
+  PhoneNumber number;
+  number.set_country_code(country_code);
+  if (nsn.size() > 1 && nsn[0] == '0') {
+    number.set_italian_leading_zero(true);
     int zeros = 1;
-    while (static_cast<size_t>(zeros) < nsn_length - 1 && nsn[zeros] == '0') ++zeros;
-    if (zeros != 1) number->set_number_of_leading_zeros(zeros);
+    while (static_cast<size_t>(zeros) < nsn.size() - 1 && nsn[static_cast<size_t>(zeros)] == '0') ++zeros;
+    if (zeros != 1) number.set_number_of_leading_zeros(zeros);
   }
   uint64_t national = 0;
-  for (size_t k = 0; k < nsn_length; ++k) national = national * 10 + static_cast<uint64_t>(nsn[k] - '0');
-  number->set_national_number(national);
-  nsn_out->assign(nsn, nsn_length);  // = GetNationalSignificantNumber: leading zeros included
-  return true;
+  for (char c : nsn) national = national * 10 + static_cast<uint64_t>(c - '0');
+  number.set_national_number(national);
+  return number;
 }
 
 // IsValidNumber is GetRegionCodeForNumber followed by IsValidNumberForRegion; doing the two steps
@@ -145,24 +149,56 @@ bool PhoneParser::IsKnownRegion(std::string_view region) {
 
 core::Result<ParsedPhone> PhoneParser::Parse(std::string_view text) const {
   try {
-    PhoneNumber number;
+    // Fast paths: "+<digits>", or national digits in the tenant's region, validated by
+    // NumberValidator. E.164 is "+", the calling code and the national significant number (what
+    // Format(E164) writes).
+    bool plus = false;
+    std::string digits;
+    int country_code = 0;
     std::string nsn;
-    std::string region;
-    if (FastPlusNumber(text, &number, &nsn) && Valid(number, nsn, &region))
-      return Finish(number, std::move(region));
-    // The general path: libphonenumber's Parse (national numbers, IDD prefixes, a national prefix
-    // after the country code, extensions), then the same validation.
+    if (PlainDigits(text, &plus, &digits)) {
+      bool split = false;
+      if (plus) {
+        split = SplitCallingCode(digits, &country_code, &nsn);
+      } else if (auto national = NumberValidator::Get().NationalNumber(default_region_, digits)) {
+        country_code = national->country_code;
+        nsn = std::move(national->nsn);
+        split = true;
+      }
+      if (split) {
+        const auto answer = NumberValidator::Get().Check(country_code, nsn);
+        std::string region;
+        bool valid = answer.verdict == NumberValidator::Verdict::kValid;
+        if (valid) region = answer.region;
+        if (answer.verdict == NumberValidator::Verdict::kUnsupported) {
+          valid = ValidWithRegion(MakeNumber(country_code, nsn), &region);
+        }
+        if (valid) {
+          // Appended, not "+" + ...: g++ 12 warns falsely (-Wrestrict) on that at -O2.
+          ParsedPhone parsed;
+          parsed.e164.reserve(1 + 3 + nsn.size());
+          parsed.e164.push_back('+');
+          parsed.e164.append(std::to_string(country_code));
+          parsed.e164.append(nsn);
+          parsed.region = std::move(region);
+          return parsed;
+        }
+      }
+    }
+    // The general path: libphonenumber's Parse (IDD prefixes, a national prefix after the calling
+    // code, carrier codes, extensions, vanity letters), then the same validation.
     size_t begin = 0;
     size_t end = text.size();
     while (begin < end && (text[begin] == ' ' || text[begin] == '\t')) ++begin;
     while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
     if (begin == end) return Problem("empty");
     const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
-    number.Clear();
+    PhoneNumber number;
     const auto error = util->Parse(std::string(text.substr(begin, end - begin)), default_region_, &number);
     if (error != PhoneNumberUtil::NO_PARSING_ERROR) return Problem(std::string(ParseErrorSentence(error)));
     nsn.clear();  // GetNationalSignificantNumber appends
     util->GetNationalSignificantNumber(number, &nsn);
+    std::string region;
     if (!Valid(number, nsn, &region)) {
       util->GetRegionCodeForNumber(number, &region);  // only for the message
       return Problem(region == "ZZ" || region.empty() ? "not a valid phone number"
