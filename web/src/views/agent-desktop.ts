@@ -44,6 +44,14 @@ export class AgentDesktop extends BaseElement {
 
   connectedCallback(): void {
     super.connectedCallback();
+    // Properties set before this element's chunk loaded are applied in the first update, so
+    // the session is read only after it.
+    void this.updateComplete.then(() => {
+      if (this.isConnected && !this.stream) this.start();
+    });
+  }
+
+  private start(): void {
     this.m = { ...initialAgentModel(), agentId: this.session.user.id };
     this.stream = new EventStream({
       url: () => eventsUrl(api.token ?? this.session.token),
