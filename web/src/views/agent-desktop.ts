@@ -386,7 +386,7 @@ export class AgentDesktop extends BaseElement {
     const m = this.m;
     const parts = [];
     const closed = m.lastClosed;
-    if (closed && closed.by === 'timeout' && this.now - closed.at < 30_000 && closed.action !== 'accept') {
+    if (closed && closed.by === 'timeout' && closed.counted && this.now - closed.at < 30_000) {
       parts.push(html`<div class="alert info" data-testid="offer-timeout-notice">${t('offer.closedByTimeout', { action: t(`action.${closed.action}`) })}</div>`);
     }
     parts.push(this.renderReservation());
