@@ -42,6 +42,18 @@ describe('admin console and supervisor view', () => {
     assert.deepEqual(saved.calling_window.sun, ['10:00-14:00']);
     assert.equal(await textOf(row.getByTestId('campaign-status')), 'Draft');
 
+    // Edit: the form shows the stored settings and PATCHes the change.
+    await row.getByTestId('campaign-edit').click();
+    assert.equal(await page.getByTestId('campaign-preview_offer_timeout_s').inputValue(), '30');
+    await page.getByTestId('campaign-priority').fill('7');
+    await page.getByTestId('retry-busy-delay').fill('120');
+    await page.getByTestId('campaign-save').click();
+    await row.waitFor();
+    const edited = await api.get(`/campaigns/${id}`);
+    assert.equal(edited.priority, 7);
+    assert.equal(edited.retry.busy.delay_s, 120);
+    assert.equal(edited.preview_offer_timeout_s, 30);
+
     await row.getByTestId('campaign-upload').click();
     const csv = 'name,phone,timezone,plan\nCsv One,+12015559001,America/New_York,Gold\nCsv Bad,not-a-number,America/New_York,Silver\nCsv Two,+12015559002,America/Chicago,Bronze\n';
     await page.getByTestId('upload-file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });

@@ -15,6 +15,8 @@ export interface ClosedOffer {
   action: OfferAction;
   by: string;
   at: number;
+  // The offer showed a countdown (a timeout of 0 closes at once and shows none).
+  counted: boolean;
 }
 
 export interface AgentModel {
@@ -214,7 +216,8 @@ export function reduceAgent(m: AgentModel, ev: ServerEvent, now: number): AgentM
       };
     }
     case 'offer.closed': {
-      const closed: ClosedOffer = { offer_id: ev.offer_id, action: ev.action, by: ev.by, at: now };
+      const counted = !!(m.offer && m.offer.offer_id === ev.offer_id && m.offer.expires_at !== null);
+      const closed: ClosedOffer = { offer_id: ev.offer_id, action: ev.action, by: ev.by, at: now, counted };
       // e.g. Accept found the contact no longer dialable: closed by the system with its reason.
       const base = ev.reason_code ? withLatest(m, { code: ev.reason_code, at: now, source: 'notice' }) : m;
       if (!m.offer || m.offer.offer_id !== ev.offer_id) return { ...base, lastClosed: closed };

@@ -8,9 +8,17 @@ import { lang, setLang, t, type Lang } from './i18n.js';
 import { api, clearSession, loadSession, saveSession, type Session } from './session.js';
 import { ApiError } from './api.js';
 import type { LoginAnswer, Role } from './types.js';
-import './views/agent-desktop.js';
-import './views/admin-console.js';
-import './views/supervisor-view.js';
+
+// Each surface is its own chunk: an agent's browser loads only the desktop.
+const views: Record<'desktop' | 'admin' | 'supervisor', () => Promise<unknown>> = {
+  desktop: () => import('./views/agent-desktop.js'),
+  admin: () => import('./views/admin-console.js'),
+  supervisor: () => import('./views/supervisor-view.js'),
+};
+const loaded = new Map<string, Promise<unknown>>();
+function loadView(r: keyof typeof views): void {
+  if (!loaded.has(r)) loaded.set(r, views[r]());
+}
 
 type Route = 'desktop' | 'admin' | 'supervisor';
 
@@ -104,6 +112,7 @@ export class AppRoot extends BaseElement {
   }
 
   private renderPage(s: Session) {
+    loadView(this.route); // the element upgrades when its chunk arrives
     switch (this.route) {
       case 'desktop':
         return html`<od-agent-desktop .session=${s} @connection=${(e: CustomEvent) => (this.conn = e.detail)}></od-agent-desktop>`;

@@ -5,7 +5,6 @@ import type { ErrorDetail } from './types.js';
 
 export class FieldErrors {
   private readonly byField = new Map<string, string[]>();
-  private readonly claimed = new Set<string>();
 
   constructor(details: readonly ErrorDetail[] = []) {
     for (const d of details) {
@@ -23,7 +22,6 @@ export class FieldErrors {
 
   // Problems of exactly this field.
   exact(field: string): string[] {
-    this.claimed.add(field);
     return this.byField.get(field) ?? [];
   }
 
@@ -33,7 +31,6 @@ export class FieldErrors {
     const out: string[] = [];
     for (const [k, v] of this.byField) {
       if (k === prefix || k.startsWith(prefix + '.') || k.startsWith(prefix + '[')) {
-        this.claimed.add(k);
         out.push(...v.map((p) => (k === prefix ? p : `${k.slice(prefix.length).replace(/^\./, '')}: ${p}`)));
       }
     }
@@ -44,7 +41,7 @@ export class FieldErrors {
     return this.under(field).length > 0;
   }
 
-  // Problems no input claimed, listed at the top of the form (each with its field name).
+  // Problems of fields the form has no input for, listed at the top (each with its field name).
   unclaimed(knownPrefixes: readonly string[]): ErrorDetail[] {
     const out: ErrorDetail[] = [];
     for (const [k, v] of this.byField) {

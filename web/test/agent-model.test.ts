@@ -85,7 +85,7 @@ describe('agent reducer', () => {
   it('records a timeout close and a notice', () => {
     let m = run([offer('o1'), { type: 'offer.closed', agent_id: 'a1', offer_id: 'o1', action: 'skip', by: 'timeout' }]);
     expect(m.offer).toBeNull();
-    expect(m.lastClosed).toMatchObject({ action: 'skip', by: 'timeout' });
+    expect(m.lastClosed).toMatchObject({ action: 'skip', by: 'timeout', counted: true });
     m = run([{ type: 'notice', agent_id: 'a1', reason_code: 'TENANT_CONCURRENT_CALL_LIMIT', message: 'limit' }], m);
     expect(m.latest).toMatchObject({ code: 'TENANT_CONCURRENT_CALL_LIMIT', source: 'notice' });
   });
@@ -93,6 +93,7 @@ describe('agent reducer', () => {
   it('timeout accept (0 s) opens the task card from the offer', () => {
     const m = run([offer('o1', { expires_at: null, timeout_action: 'accept' }), { type: 'offer.closed', agent_id: 'a1', offer_id: 'o1', action: 'accept', by: 'timeout' }]);
     expect(m.task?.offer_id).toBe('o1');
+    expect(m.lastClosed?.counted).toBe(false); // no countdown was shown: no "time ran out" notice
   });
 
   it('restores from a snapshot, keeping the card of the call in progress', () => {

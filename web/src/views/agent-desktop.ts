@@ -44,6 +44,14 @@ export class AgentDesktop extends BaseElement {
 
   connectedCallback(): void {
     super.connectedCallback();
+    // Properties set before this element's chunk loaded are applied in the first update, so
+    // the session is read only after it.
+    void this.updateComplete.then(() => {
+      if (this.isConnected && !this.stream) this.start();
+    });
+  }
+
+  private start(): void {
     this.m = { ...initialAgentModel(), agentId: this.session.user.id };
     this.stream = new EventStream({
       url: () => eventsUrl(api.token ?? this.session.token),
@@ -238,7 +246,7 @@ export class AgentDesktop extends BaseElement {
     const btn = (a: 'accept' | 'skip' | 'remove' | 'cancel', cls: string) => html`<button
       class=${cls} data-testid="offer-${a}" ?disabled=${!o.actions[a] || busy}
       @click=${() => this.act('offer', { op: a, offer_id: o.offer_id })}>${t(`offer.${a}`)}</button>`;
-    return html`<section class="offer" role="dialog" aria-modal="false" aria-labelledby="offer-title" data-testid="offer-dialog" data-offer-id=${o.offer_id}>
+    return html`<section class="offer" role="dialog" tabindex="-1" aria-modal="false" aria-labelledby="offer-title" data-testid="offer-dialog" data-offer-id=${o.offer_id}>
       <div class="offer-head">
         <div>
           <h2 id="offer-title">${t('offer.title')}</h2>
@@ -378,7 +386,7 @@ export class AgentDesktop extends BaseElement {
     const m = this.m;
     const parts = [];
     const closed = m.lastClosed;
-    if (closed && closed.by === 'timeout' && this.now - closed.at < 30_000 && closed.action !== 'accept') {
+    if (closed && closed.by === 'timeout' && closed.counted && this.now - closed.at < 30_000) {
       parts.push(html`<div class="alert info" data-testid="offer-timeout-notice">${t('offer.closedByTimeout', { action: t(`action.${closed.action}`) })}</div>`);
     }
     parts.push(this.renderReservation());
@@ -400,7 +408,18 @@ export class AgentDesktop extends BaseElement {
     return parts;
   }
 
+  private focusedOffer: string | null = null;
+
   updated() {
+    // A new contact moves the focus to the dialog (not to a button: Enter must not accept it),
+    // so a keyboard or screen-reader user lands on it.
+    const id = this.m.offer?.offer_id ?? null;
+    if (id && id !== this.focusedOffer) {
+      const active = document.activeElement;
+      const typing = active instanceof HTMLTextAreaElement || (active instanceof HTMLInputElement && active.type !== 'button');
+      if (!typing) (this.querySelector('[data-testid=offer-dialog]') as HTMLElement | null)?.focus({ preventScroll: true });
+    }
+    this.focusedOffer = id;
     // The tab title tells an agent working in another window that a contact is waiting.
     const prefix = this.m.offer ? '● ' : this.m.reservation?.state === 'ringing' ? '☎ ' : '';
     document.title = `${prefix}${this.stateLabel()} · outdial`;

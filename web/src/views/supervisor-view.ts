@@ -49,6 +49,13 @@ export class SupervisorView extends BaseElement {
 
   connectedCallback(): void {
     super.connectedCallback();
+    // Properties set before this element's chunk loaded are applied in the first update.
+    void this.updateComplete.then(() => {
+      if (this.isConnected && !this.stream) this.start();
+    });
+  }
+
+  private start(): void {
     this.stream = new EventStream({
       url: () => eventsUrl(api.token ?? this.session.token),
       onEvent: (ev) => {
@@ -64,7 +71,7 @@ export class SupervisorView extends BaseElement {
       api.get<{ max_concurrent_calls?: number }>('/tenant').then((t) => (this.tenantLimit = t.max_concurrent_calls), () => undefined);
     }
     // Time-in-state display clock; all data comes from the socket.
-    this.ticker = setInterval(() => (this.now = Date.now()), 1000);
+    if (!this.ticker) this.ticker = setInterval(() => (this.now = Date.now()), 1000);
   }
 
   disconnectedCallback(): void {
@@ -72,6 +79,7 @@ export class SupervisorView extends BaseElement {
     this.stream?.stop();
     this.stream = null;
     if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
   }
 
   private loading = false;
