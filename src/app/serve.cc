@@ -47,7 +47,11 @@ core::Result<ServerConfig> LoadServerConfig(const std::string& path) {
                           {"server.system_token", &config.system_token},
                           {"database.url", &config.database_url},
                           {"datacenter.name", &config.datacenter_name},
-                          {"telephony.driver", &config.telephony_driver}}) {
+                          {"telephony.driver", &config.telephony_driver},
+                          {"telephony.sip.listen", &config.sip.listen},
+                          {"telephony.sip.trunk", &config.sip.trunk},
+                          {"telephony.sip.username", &config.sip.username},
+                          {"telephony.sip.password", &config.sip.password}}) {
     if (auto r = str(key, *out); !r.ok()) return r.error();
   }
   if (auto node = table.at_path("datacenter.max_concurrent_calls")) {
@@ -56,6 +60,17 @@ core::Result<ServerConfig> LoadServerConfig(const std::string& path) {
       return ConfigError("datacenter.max_concurrent_calls", "must be an integer between 1 and 1000000");
     }
     config.datacenter_max_calls = static_cast<int>(*v);
+  }
+  if (std::string ports; table.at_path("telephony.sip.rtp_ports")) {
+    if (auto r = str("telephony.sip.rtp_ports", ports); !r.ok()) return r.error();
+    if (auto r = telephony::ParseRtpPortRange(ports, config.sip); !r.ok()) return r.error();
+  }
+  if (auto node = table.at_path("telephony.sip.invite_timeout_ms")) {
+    auto v = node.value<int64_t>();
+    if (!v || *v < 500 || *v > 120'000) {
+      return ConfigError("telephony.sip.invite_timeout_ms", "must be an integer between 500 and 120000");
+    }
+    config.sip.invite_timeout_ms = *v;
   }
   if (config.telephony_driver != "sim" && config.telephony_driver != "sip") {
     return ConfigError("telephony.driver", "must be \"sim\" or \"sip\"");
@@ -195,23 +210,29 @@ int RunServer(const ServeOptions& options) {
     }
     config = *loaded;
   }
-  if (config.telephony_driver != "sim") {
-    std::cerr << "error: telephony.driver = \"" << config.telephony_driver
-              << "\" is not available in this build yet; use \"sim\"\n";
-    return 2;
-  }
 
   EngineLoop loop;
   std::vector<telephony::SimRule> rules;
   for (const auto& r : config.sim_rules) rules.push_back({r.match, *telephony::SimOutcomeFromString(r.outcome), r.after_ms});
-  telephony::SimTelephony phones(loop, loop, telephony::RulePicker(std::move(rules)));
+  std::unique_ptr<engine::Telephony> phones;
+  if (config.telephony_driver == "sip") {
+    auto sip =
+        std::make_unique<telephony::SipTelephony>(config.sip, [&loop](auto task) { loop.Post(std::move(task)); });
+    if (auto r = sip->Start(); !r.ok()) {
+      std::cerr << "error: " << r.error().message << "\n";
+      return 2;
+    }
+    phones = std::move(sip);
+  } else {
+    phones = std::make_unique<telephony::SimTelephony>(loop, loop, telephony::RulePicker(std::move(rules)));
+  }
   auto db = store::OpenDatabase(config.database_url, [&loop](std::function<void()> fn) { loop.Post(std::move(fn)); });
   if (!db.ok()) {
     std::cerr << "error: database.url = \"" << config.database_url << "\": " << db.error().message << "\n";
     return 1;
   }
   EventCounter events;
-  engine::Dialer dialer({loop, loop, phones, **db, events},
+  engine::Dialer dialer({loop, loop, *phones, **db, events},
                         engine::DatacenterConfig{config.datacenter_name, config.datacenter_max_calls});
   loop.Start();
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "telephony/sip/sip_telephony.h"
 
 namespace outdial::app {
 
@@ -24,6 +25,7 @@ struct ServerConfig {
   int datacenter_max_calls = 1000;
   std::string telephony_driver = "sim";
   std::vector<SimRuleConfig> sim_rules = {{"*", "answer", 2000}};
+  telephony::SipConfig sip;  // [telephony.sip], used when telephony_driver is "sip"
 };
 
 // Parses a TOML config file; a missing key keeps its default. Errors name the key.

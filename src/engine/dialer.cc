@@ -1071,6 +1071,7 @@ struct Dialer::Impl {
     if (ReservationRt* res = Find(reservations, call.reservation)) request.bridge_with = res->leg;
     request.cpa = s.mode == CampaignMode::kPreviewStandard && s.cpa.enabled;
     request.amd = request.cpa && s.cpa.amd_enabled;
+    request.cpa_settings = s.cpa;
     request.early_media_to_agent = s.mode == CampaignMode::kPreviewDirect || s.mode == CampaignMode::kPreview;
     deps.telephony.Originate(request);
   }

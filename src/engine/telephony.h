@@ -12,6 +12,7 @@
 
 #include "core/ids.h"
 #include "core/outcome.h"
+#include "core/settings.h"
 
 namespace outdial::engine {
 
@@ -31,6 +32,7 @@ struct LegRequest {
   bool cpa = false;         // run call progress analysis (Standard Preview)
   bool amd = false;         // answering-machine detection within CPA
   bool early_media_to_agent = false;  // Direct Preview: agent hears ringback/early media
+  core::CpaSettings cpa_settings;     // the campaign's `cpa` timings, when `cpa`
 };
 
 enum class LegEventKind {

@@ -1,0 +1,8 @@
+# SIP driver suite (tests/sip/*_test.cc → sip_tests): sipp processes on 127.0.0.1, free ports,
+# started and killed by the tests; the AMD corpus is generated with espeak-ng + sox.
+if(TARGET sip_tests)
+  target_compile_definitions(sip_tests PRIVATE OUTDIAL_SIP_TEST_DIR="${CMAKE_CURRENT_LIST_DIR}")
+endif()
+if(TARGET sip_tests)
+  target_compile_definitions(sip_tests PRIVATE OUTDIAL_SIP_CORPUS_DIR="${CMAKE_CURRENT_BINARY_DIR}/amd_corpus")
+endif()
