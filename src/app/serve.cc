@@ -1,18 +1,28 @@
 #include "app/serve.h"
 
+#include <condition_variable>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
-#include <condition_variable>
+#include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
+#include <spdlog/spdlog.h>
+
+#include "api/event_hub.h"
 #include "api/http_server.h"
+#include "api/metrics.h"
+#include "api/rest_api.h"
+#include "app/demo_seed.h"
 #include "app/engine_loop.h"
 #include "engine/dialer.h"
 #include "app/db/startup.h"
+#include "store/memory/memory_catalog.h"
 #include "store/open.h"
 #include "telephony/sim/sim_telephony.h"
 
@@ -32,9 +42,9 @@ core::Result<ServerConfig> LoadServerConfig(const std::string& path) {
   try {
     table = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    return core::MakeError(core::ErrorCode::kValidationFailed,
-                           fmt::format("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column,
-                                       e.description()));
+    return core::MakeError(
+        core::ErrorCode::kValidationFailed,
+        fmt::format("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column, e.description()));
   }
   auto str = [&](std::string_view key, std::string& out) -> core::Result<void> {
     auto node = table.at_path(key);
@@ -45,6 +55,9 @@ core::Result<ServerConfig> LoadServerConfig(const std::string& path) {
   };
   for (auto [key, out] : {std::pair<std::string_view, std::string*>{"server.listen", &config.listen},
                           {"server.system_token", &config.system_token},
+                          {"server.web_root", &config.web_root},
+                          {"server.password_hash", &config.password_hash},
+                          {"log.level", &config.log_level},
                           {"database.url", &config.database_url},
                           {"datacenter.name", &config.datacenter_name},
                           {"telephony.driver", &config.telephony_driver},
@@ -60,6 +73,30 @@ core::Result<ServerConfig> LoadServerConfig(const std::string& path) {
       return ConfigError("datacenter.max_concurrent_calls", "must be an integer between 1 and 1000000");
     }
     config.datacenter_max_calls = static_cast<int>(*v);
+  }
+  auto integer = [&](std::string_view key, int64_t lo, int64_t hi, int64_t& out) -> core::Result<void> {
+    auto node = table.at_path(key);
+    if (!node) return core::Ok{};
+    auto v = node.value<int64_t>();
+    if (!node.is_integer() || !v || *v < lo || *v > hi) {
+      return ConfigError(std::string(key), fmt::format("must be an integer between {} and {}", lo, hi));
+    }
+    out = *v;
+    return core::Ok{};
+  };
+  int64_t threads = config.http_threads;
+  for (auto [key, lo, hi, out] : {std::tuple<std::string_view, int64_t, int64_t, int64_t*>{
+                                      "server.session_ttl_s", 60, 90 * 86400, &config.session_ttl_s},
+                                  {"server.http_threads", 1, 64, &threads},
+                                  {"server.ws_queue_limit", 16, 1'000'000, &config.ws_queue_limit}}) {
+    if (auto r = integer(key, lo, hi, *out); !r.ok()) return r.error();
+  }
+  config.http_threads = static_cast<int>(threads);
+  if (config.password_hash != "interactive" && config.password_hash != "minimal") {
+    return ConfigError("server.password_hash", "must be \"interactive\" or \"minimal\"");
+  }
+  if (spdlog::level::from_str(config.log_level) == spdlog::level::off && config.log_level != "off") {
+    return ConfigError("log.level", "must be one of trace, debug, info, warn, error, critical, off");
   }
   if (std::string ports; table.at_path("telephony.sip.rtp_ports")) {
     if (auto r = str("telephony.sip.rtp_ports", ports); !r.ok()) return r.error();
@@ -89,10 +126,12 @@ core::Result<ServerConfig> LoadServerConfig(const std::string& path) {
       rc.after_ms = rule->get("after_ms") ? rule->get("after_ms")->value_or(int64_t{-1}) : 2000;
       if (rc.match.empty()) return ConfigError(key + ".match", "must be a glob such as \"+1201555*\"");
       if (!telephony::SimOutcomeFromString(rc.outcome)) {
-        return ConfigError(key + ".outcome",
-                           "must be one of answer, busy, no_answer, machine, fax, sit, invalid, network_error, reject");
+        return ConfigError(
+            key + ".outcome",
+            "must be one of answer, busy, no_answer, machine, fax, sit, invalid, network_error, reject");
       }
-      if (rc.after_ms < 0 || rc.after_ms > 600'000) return ConfigError(key + ".after_ms", "must be between 0 and 600000");
+      if (rc.after_ms < 0 || rc.after_ms > 600'000)
+        return ConfigError(key + ".after_ms", "must be between 0 and 600000");
       config.sim_rules.push_back(rc);
     }
   }
@@ -110,91 +149,25 @@ void OnSignal(int) {
   g_stop = 1;
 }
 
-// Counts events until the WebSocket fan-out exists (API.md events; the server issue).
-class EventCounter final : public engine::EventSink {
- public:
-  void OnEvent(const engine::Event&) override { ++events_; }
-  uint64_t events() const { return events_; }
-
- private:
-  uint64_t events_ = 0;
-};
-
-// The demo tenant goes through the Catalog like any other data, then reaches the engine by the
-// start-up load. A database that has it already (a second start) is not seeded again.
-core::Result<size_t> SeedDemo(engine::Catalog& catalog) {
-  constexpr size_t kDemoCampaigns = 3;
-  if (catalog.FindTenantByName("demo").ok()) return kDemoCampaigns;
-  core::TenantSettings ts;
-  ts.name = "demo";
-  ts.max_concurrent_calls = 50;
-  ts.end_call_enabled = true;
-  ts.default_timezone = "America/New_York";
-  ts.default_caller_id = "+12015550000";
-  // No password is set here: "!" is not an argon2id string, so nobody can log in with it.
-  engine::UserRow admin{{}, {}, "admin", "!", engine::Role::kAdmin, "", "", {}};
-  auto tenant = catalog.CreateTenant(ts, admin);
-  if (!tenant.ok()) return tenant.error();
-  struct DemoCampaign {
-    core::CampaignMode mode;
-    const char* name;
-    const char* description;
-  };
-  const DemoCampaign demo[kDemoCampaigns] = {
-      {core::CampaignMode::kPreviewStandard, "Renewals (Standard Preview)",
-       "Customers whose contract ends this month. Offer the loyalty discount."},
-      {core::CampaignMode::kPreviewDirect, "Welcome calls (Direct Preview)",
-       "New customers from last week: a short welcome and a satisfaction question."},
-      {core::CampaignMode::kPreview, "Win-back (Preview)", "Former customers. Ask why they left."},
-  };
-  const char* zones[] = {"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"};
-  const char* first[] = {"Ava", "Ben", "Chloe", "David", "Emma", "Felix", "Grace", "Henry", "Isla", "Jack"};
-  const char* last[] = {"Miller", "Garcia", "Smith", "Brown", "Jones", "Davis", "Wilson", "Clark", "Lewis", "Young"};
-  for (size_t k = 0; k < std::size(demo); ++k) {
-    core::CampaignSettings cs;
-    cs.name = demo[k].name;
-    cs.description = demo[k].description;
-    cs.mode = demo[k].mode;
-    cs.priority = static_cast<int>(6 - k);
-    cs.calling_window = core::CallingWindow{};
-    for (auto& day : cs.calling_window.days) day = {core::MinuteRange{0, 1440}};  // demo: any time
-    auto campaign = catalog.CreateCampaign(tenant->id, cs);
-    if (!campaign.ok()) return campaign.error();
-    std::vector<engine::ContactRow> contacts;
-    for (int i = 0; i < 200; ++i) {
-      engine::ContactRow row;
-      core::Contact& c = row.contact;
-      c.name = fmt::format("{} {}", first[i % 10], last[(i / 10 + k) % 10]);
-      c.phones.push_back(core::Phone{fmt::format("+1201555{:04d}", (k * 1000 + static_cast<size_t>(i)) % 10000), "mobile", 0, false});
-      row.timezone = zones[i % 4];
-      c.priority = static_cast<uint8_t>(i % 7 == 0 ? 10 : 0);
-      c.fields = {{"account", fmt::format("AC-{:06d}", 100000 + i)}, {"plan", i % 2 ? "Premium" : "Basic"}};
-      contacts.push_back(std::move(row));
-    }
-    if (auto r = catalog.InsertContacts(tenant->id, campaign->id, contacts); !r.ok()) return r.error();
-    if (auto r = catalog.SetCampaignStatus(tenant->id, campaign->id, core::CampaignStatus::kRunning); !r.ok()) {
-      return r.error();
+// The built web UI: the configured directory, else web/dist beside the binary's source tree
+// (build/<preset>/outdial → ../../web/dist) or under the working directory.
+std::string FindWebRoot(const std::string& configured) {
+  namespace fs = std::filesystem;
+  if (!configured.empty()) return configured;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (!ec) {
+    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+      candidates.push_back(dir / "web" / "dist");
+      candidates.push_back(dir / "share" / "outdial" / "web");
     }
   }
-  for (int a = 1; a <= 3; ++a) {
-    engine::UserRow agent{{}, tenant->id, fmt::format("agent{}", a), "!", engine::Role::kAgent, "", "sim:auto", {}};
-    if (auto r = catalog.CreateUser(agent); !r.ok()) return r.error();
+  candidates.push_back(fs::current_path(ec) / "web" / "dist");
+  for (const auto& c : candidates) {
+    if (fs::is_regular_file(c / "index.html", ec)) return c.string();
   }
-  return kDemoCampaigns;
-}
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
+  return (fs::current_path(ec) / "web" / "dist").string();
 }
 
 }  // namespace
@@ -210,10 +183,31 @@ int RunServer(const ServeOptions& options) {
     }
     config = *loaded;
   }
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  api::HashCost hash_cost =
+      config.password_hash == "minimal" ? api::HashCost::kMinimal : api::HashCost::kInteractive;
 
   EngineLoop loop;
+  // "memory:" keeps everything in memory (tests, trying things out); anything else is a database.
+  std::unique_ptr<store::MemoryCatalog> memory_db;
+  std::unique_ptr<store::sql::SqlDatabase> sql_db;
+  if (config.database_url == "memory:") {
+    memory_db = std::make_unique<store::MemoryCatalog>();
+  } else {
+    auto db = store::OpenDatabase(config.database_url, [&loop](std::function<void()> fn) { loop.Post(std::move(fn)); });
+    if (!db.ok()) {
+      std::cerr << "error: database.url = \"" << config.database_url << "\": " << db.error().message << "\n";
+      return 1;
+    }
+    sql_db = std::move(*db);
+  }
+  engine::Catalog& catalog = memory_db ? static_cast<engine::Catalog&>(*memory_db) : *sql_db;
+  engine::Store& store = memory_db ? static_cast<engine::Store&>(*memory_db) : *sql_db;
+
   std::vector<telephony::SimRule> rules;
-  for (const auto& r : config.sim_rules) rules.push_back({r.match, *telephony::SimOutcomeFromString(r.outcome), r.after_ms});
+  for (const auto& r : config.sim_rules)
+    rules.push_back({r.match, *telephony::SimOutcomeFromString(r.outcome), r.after_ms});
   std::unique_ptr<engine::Telephony> phones;
   if (config.telephony_driver == "sip") {
     auto sip =
@@ -226,100 +220,99 @@ int RunServer(const ServeOptions& options) {
   } else {
     phones = std::make_unique<telephony::SimTelephony>(loop, loop, telephony::RulePicker(std::move(rules)));
   }
-  auto db = store::OpenDatabase(config.database_url, [&loop](std::function<void()> fn) { loop.Post(std::move(fn)); });
-  if (!db.ok()) {
-    std::cerr << "error: database.url = \"" << config.database_url << "\": " << db.error().message << "\n";
-    return 1;
-  }
-  EventCounter events;
-  engine::Dialer dialer({loop, loop, *phones, **db, events},
+  api::EventHub hub(loop, loop);
+  engine::Dialer dialer({loop, loop, *phones, store, hub},
                         engine::DatacenterConfig{config.datacenter_name, config.datacenter_max_calls});
+  hub.Attach(&dialer);
   loop.Start();
 
-  size_t demo_campaigns = 0;
+  DemoSeed demo;
   if (options.demo) {
-    auto seeded = SeedDemo(**db);
+    auto seeded = SeedDemo(catalog, hash_cost, loop.Now());
     if (!seeded.ok()) {
       std::cerr << "error: could not seed the demo: " << seeded.error().message << "\n";
       loop.Stop();
       return 1;
     }
-    demo_campaigns = *seeded;
+    demo = *seeded;
   }
+  // Recovery of what a crash left open, then the stored state into the engine (PRODUCT.md §8).
   auto loaded = RecoverAndLoad(
-      **db, dialer, loop.Now(), [&loop](std::function<void()> fn) { loop.Post(std::move(fn)); },
-      [&loop](std::function<void()> fn) { loop.Call(std::move(fn)); });
+      catalog, dialer, loop.Now(),
+      [&loop](std::function<void()> task) { loop.Post(std::move(task)); },
+      [&loop](std::function<void()> task) { loop.Call([&] { task(); }); });
   if (!loaded.ok()) {
-    std::cerr << "error: " << loaded.error().message << "\n";
+    std::cerr << "error: loading the stored state failed: " << loaded.error().message << "\n";
     loop.Stop();
     return 1;
   }
+  if (loaded->recovery.attempts_interrupted + loaded->recovery.contacts_released > 0) {
+    spdlog::warn("recovery: {} attempts closed as interrupted, {} contacts rescheduled, {} contacts released",
+                 loaded->recovery.attempts_interrupted, loaded->recovery.contacts_rescheduled,
+                 loaded->recovery.contacts_released);
+  }
+  loop.Post([&] { hub.Start(); });
 
-  api::HttpServer server({config.listen, 10 * 1024 * 1024, 1}, [&](const api::HttpRequest& req) {
-    std::string path = req.target.substr(0, req.target.find('?'));
-    if (req.method != "GET") {
-      return api::ErrorResponse(core::MakeError(core::ErrorCode::kNotFound, "No such endpoint."));
-    }
-    if (path == "/healthz") {
-      nlohmann::json body = {{"status", "ok"}, {"version", OUTDIAL_VERSION}};
-      return api::HttpResponse{200, "application/json; charset=utf-8", body.dump()};
-    }
-    if (path == "/") {
-      std::string html = loop.Call([&] {
-        std::string rows;
-        for (core::CampaignId cid : dialer.Campaigns()) {
-          auto st = dialer.Stats(cid);
-          rows += fmt::format("<tr><td>{}</td>", cid.value);
-          for (int s = 0; s < core::kContactStateCount; ++s) rows += fmt::format("<td>{}</td>", st->contacts_by_state[static_cast<size_t>(s)]);
-          rows += fmt::format("<td>{}</td><td>{}</td></tr>", st->attempts_total, st->active_calls);
-        }
-        std::string header;
-        for (int s = 0; s < core::kContactStateCount; ++s) {
-          header += fmt::format("<th>{}</th>", Escape(core::ToString(static_cast<core::ContactState>(s))));
-        }
-        return fmt::format(
-            "<!doctype html><html lang=en><head><meta charset=utf-8><title>outdial</title>"
-            "<meta http-equiv=refresh content=2><style>body{{font:15px system-ui;margin:2em;color:#222}}"
-            "table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:right}}"
-            "</style></head><body><h1>outdial {}</h1><p>Engine running on simulated telephony; data centre "
-            "<b>{}</b>, {} of {} concurrent calls in use; {} engine events so far.</p>"
-            "<table><tr><th>campaign</th>{}<th>attempts</th><th>active calls</th></tr>{}</table>"
-            "<p>The agent desktop, admin console and REST API arrive with the server work; "
-            "<code>outdial simulate</code> runs a whole shift meanwhile.</p></body></html>",
-            OUTDIAL_VERSION, Escape(config.datacenter_name), dialer.DatacenterActiveCalls(),
-            config.datacenter_max_calls, events.events(), header, rows);
-      });
-      return api::HttpResponse{200, "text/html; charset=utf-8", html};
-    }
-    return api::ErrorResponse(core::MakeError(core::ErrorCode::kNotFound, "No such endpoint."));
-  });
+  api::Metrics metrics;
+  api::ApiOptions api_options;
+  api_options.system_token = config.system_token;
+  api_options.session_ttl = std::chrono::seconds(config.session_ttl_s);
+  api_options.hash_cost = hash_cost;
+  api_options.web_root = FindWebRoot(config.web_root);
+  api_options.version = OUTDIAL_VERSION;
+  api_options.datacenter_name = config.datacenter_name;
+  api::RestApi rest({catalog, dialer, [&loop](std::function<void()> task) { loop.Post(std::move(task)); },
+                     loop, hub, metrics},
+                    api_options);
+  api::HttpServer::Options http_options;
+  http_options.listen = config.listen;
+  http_options.threads = config.http_threads;
+  http_options.ws_queue_limit = static_cast<size_t>(config.ws_queue_limit);
+  api::HttpServer server(
+      http_options,
+      [&rest](api::HttpRequest req, api::Reply reply) { rest.Handle(std::move(req), std::move(reply)); },
+      [&rest](const api::HttpRequest& req) { return rest.AcceptWebSocket(req); });
+  rest.SetServerCounters(&server.counters());
   if (auto started = server.Start(); !started.ok()) {
     std::cerr << "error: " << started.error().message << "\n";
+    loop.Post([&] { hub.Stop(); });
     loop.Stop();
     return 1;
   }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
-  std::cout << fmt::format("outdial {} listening: open http://{}:{}/", OUTDIAL_VERSION, host, server.port()) << std::endl;
-  if (options.demo) {
-    std::cout << fmt::format("demo: tenant 'demo' with {} running campaigns of 200 contacts; agents agent1..agent3",
-                             demo_campaigns)
-              << std::endl;
-  }
-  std::cout << fmt::format("database {}: {} campaigns, {} contacts, {} agents loaded in {:.2f} s; recovery closed {} "
-                           "interrupted attempts and released {} held contacts",
-                           config.database_url, loaded->campaigns, loaded->contacts, loaded->agents,
-                           loaded->load_seconds, loaded->recovery.attempts_interrupted,
-                           loaded->recovery.contacts_released)
+  spdlog::info("loaded {} tenants, {} agents, {} campaigns, {} contacts; web UI from {}", loaded->tenants,
+               loaded->agents, loaded->campaigns, loaded->contacts, api_options.web_root);
+  std::cout << fmt::format("outdial {} listening: open http://{}:{}/", OUTDIAL_VERSION, host, server.port())
             << std::endl;
+  if (options.demo) {
+    if (demo.created) {
+      std::cout
+          << fmt::format(
+                 "demo: tenant 'demo' with {} running campaigns of {} contacts; log in as admin/admin or "
+                 "agent1..agent3 (password 'agent')",
+                 demo.campaigns, demo.contacts_per_campaign)
+          << std::endl;
+    } else {
+      std::cout << "demo: tenant 'demo' exists already; nothing seeded" << std::endl;
+    }
+  }
   while (!g_stop) {
     std::unique_lock lock(g_stop_mutex);
     g_stop_cv.wait_for(lock, std::chrono::milliseconds(200));
   }
   std::cout << "outdial: stopping" << std::endl;
+  // Graceful stop: no new connections, let the requests in flight finish (their commits and
+  // acks), then close the sockets, stop the stats ticker and the engine thread.
+  server.StopAccepting();
+  for (int i = 0; i < 50 && server.counters().requests_in_flight.load() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   server.Stop();
+  loop.Post([&] { hub.Stop(); });
   loop.Stop();
+  spdlog::info("stopped");
   return 0;
 }
 

@@ -20,7 +20,14 @@ struct SimRuleConfig {
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string system_token;
-  std::string database_url = "sqlite://outdial.db";
+  std::string web_root;  // empty: web/dist found next to the binary or the working directory
+  int64_t session_ttl_s = 12 * 3600;
+  std::string password_hash = "interactive";  // or "minimal" (load tests only)
+  int http_threads = 2;
+  int64_t ws_queue_limit = 1024;
+  std::string log_level = "info";
+  // "memory:" keeps everything in memory (the default until the SQLite store lands).
+  std::string database_url = "memory:";
   std::string datacenter_name = "dc1";
   int datacenter_max_calls = 1000;
   std::string telephony_driver = "sim";

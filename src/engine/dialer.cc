@@ -1623,6 +1623,15 @@ core::Result<void> Dialer::AddAgent(const AgentInfo& info) {
   return Ok{};
 }
 
+core::Result<void> Dialer::UpdateAgent(const AgentInfo& info) {
+  AgentRt* agent = Impl::Find(impl_->agents, info.id);
+  if (agent == nullptr) return MakeError(ErrorCode::kNotFound, "No such agent.");
+  agent->info.username = info.username;
+  agent->info.team = info.team;
+  agent->info.station = info.station;
+  return Ok{};
+}
+
 void Dialer::AddDnc(TenantId tenant, const std::string& list, const std::string& number) {
   AsEvent(*impl_, [&] { impl_->AddDncEntry(tenant, list, number, "admin"); });
 }
@@ -1642,6 +1651,13 @@ core::Result<void> Dialer::RestoreAttemptCounts(CampaignId id,
 }
 
 void Dialer::SetIdFloor(uint64_t max_used_id) { impl_->next_id = std::max(impl_->next_id, max_used_id + 1); }
+
+void Dialer::RemoveDnc(TenantId tenant, const std::string& list, const std::string& number) {
+  auto it = impl_->tenants.find(tenant);
+  if (it == impl_->tenants.end()) return;
+  auto l = it->second.dnc.find(list);
+  if (l != it->second.dnc.end()) l->second.erase(number);
+}
 
 bool Dialer::IsOnDnc(TenantId tenant, const std::string& list, const std::string& number) const {
   auto it = impl_->tenants.find(tenant);
@@ -2068,6 +2084,30 @@ std::vector<CampaignId> Dialer::Campaigns() const {
   for (const auto& [id, camp] : impl_->campaigns) out.push_back(id);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+std::optional<Dialer::CampaignBrief> Dialer::Campaign(CampaignId id) const {
+  const CampaignRt* camp = impl_->FindCampaign(id);
+  if (camp == nullptr) return std::nullopt;
+  return CampaignBrief{camp->tenant, camp->status, camp->settings.mode};
+}
+
+std::optional<AgentInfo> Dialer::Agent(AgentId agent) const {
+  auto it = impl_->agents.find(agent);
+  if (it == impl_->agents.end()) return std::nullopt;
+  return it->second.info;
+}
+
+std::vector<TenantId> Dialer::Tenants() const {
+  std::vector<TenantId> out;
+  for (const auto& [id, tenant] : impl_->tenants) out.push_back(id);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<AgentId> Dialer::Agents(TenantId tenant) const {
+  auto it = impl_->tenants.find(tenant);
+  return it == impl_->tenants.end() ? std::vector<AgentId>{} : it->second.agents;
 }
 
 int64_t Dialer::ActiveCalls(TenantId tenant) const {

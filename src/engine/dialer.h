@@ -117,8 +117,13 @@ class Dialer final : public TelephonyListener {
   // Adds contacts (ids assigned by the caller, unique). Zone ids come from zones().
   core::Result<void> AddContacts(CampaignId id, std::vector<core::Contact> contacts);
   core::Result<void> AddAgent(const AgentInfo& info);
+  // Replaces an agent's username, team and station (the tenant stays); takes effect on its next
+  // reservation or dispatch.
+  core::Result<void> UpdateAgent(const AgentInfo& info);
   // Adds a number to a tenant DNC list (the list named "tenant" is checked by every campaign).
   void AddDnc(TenantId tenant, const std::string& list, const std::string& number);
+  // Takes a number off a tenant DNC list (the caller has removed it from the Catalog).
+  void RemoveDnc(TenantId tenant, const std::string& list, const std::string& number);
   bool IsOnDnc(TenantId tenant, const std::string& list, const std::string& number) const;
   core::ZoneTable& zones();
 
@@ -152,6 +157,16 @@ class Dialer final : public TelephonyListener {
   std::optional<CampaignStats> Stats(CampaignId campaign) const;
   const core::Contact* FindContact(CampaignId campaign, ContactId contact) const;
   std::vector<CampaignId> Campaigns() const;
+  struct CampaignBrief {
+    TenantId tenant;
+    core::CampaignStatus status = core::CampaignStatus::kDraft;
+    core::CampaignMode mode = core::CampaignMode::kPreviewStandard;
+  };
+  std::optional<CampaignBrief> Campaign(CampaignId campaign) const;
+  std::optional<AgentInfo> Agent(AgentId agent) const;
+  std::vector<TenantId> Tenants() const;
+  // The agents of a tenant, in the order they were added.
+  std::vector<AgentId> Agents(TenantId tenant) const;
   int64_t ActiveCalls(TenantId tenant) const;
   int64_t DatacenterActiveCalls() const;
   const DatacenterConfig& datacenter() const;

@@ -9,12 +9,18 @@ trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 cat >"$dir/outdial.toml" <<'TOML'
 [server]
 listen = "127.0.0.1:0"
+web_root = "WEBROOT"
+[database]
+url = "sqlite://DBDIR/outdial.db"
 [datacenter]
 name = "smoke-dc"
 max_concurrent_calls = 20
 [telephony.sim]
 rules = [ { match = "+1201555001*", outcome = "busy", after_ms = 500 }, { match = "*", outcome = "answer", after_ms = 2000 } ]
 TOML
+# An empty web root: the server answers with its "UI not built" page, which shows the status.
+mkdir -p "$dir/web"
+sed -i "s|WEBROOT|$dir/web|; s|DBDIR|$dir|" "$dir/outdial.toml"
 
 "$bin" serve --demo --config "$dir/outdial.toml" >"$dir/out.log" 2>&1 &
 pid=$!
@@ -29,8 +35,10 @@ health=$(curl -fsS "${url}healthz")
 [[ "$health" == *'"status":"ok"'* ]] || { echo "FAIL: /healthz said $health"; exit 1; }
 page=$(curl -fsS "$url")
 [[ "$page" == *smoke-dc* ]] || { echo "FAIL: status page lacks the data centre name"; exit 1; }
-code=$(curl -s -o /dev/null -w '%{http_code}' "${url}nope")
-[[ "$code" == 404 ]] || { echo "FAIL: unknown path answered $code"; exit 1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' "${url}api/v1/nope")
+[[ "$code" == 404 ]] || { echo "FAIL: unknown API path answered $code"; exit 1; }
+login=$(curl -fsS -X POST -d '{"tenant":"demo","username":"admin","password":"admin"}' "${url}api/v1/login")
+[[ "$login" == *'"token"'* ]] || { echo "FAIL: demo admin login said $login"; exit 1; }
 kill -TERM $pid
 wait $pid
 echo "serve --demo: started, answered, stopped cleanly"
