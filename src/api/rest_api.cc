@@ -9,9 +9,7 @@
 #include <sstream>
 
 #include "api/agent_ops.h"
-#include "api/csv_contacts.h"
 #include "api/json_mapping.h"
-#include "api/phone.h"
 #include "core/calling_window.h"
 #include "core/settings_json.h"
 
@@ -1083,105 +1081,9 @@ struct RestApi::Impl {
 
   // --- contacts ---------------------------------------------------------------------------------------
 
-  // One contact object of an import into a stored row; problems name `row` (1-based).
-  std::optional<engine::ContactRow> ContactFromJson(const Json& c, size_t row,
-                                                    const core::TenantSettings& tenant,
-                                                    core::ZoneTable& zones, Json& errors) {
-    bool ok = true;
-    auto problem = [&](const std::string& field, const std::string& text) {
-      errors.push_back({{"row", row}, {"field", field}, {"problem", text}});
-      ok = false;
-    };
-    if (!c.is_object()) {
-      problem("", "must be an object {name, phones, timezone?, priority?, fields?}");
-      return std::nullopt;
-    }
-    static const std::set<std::string> kKnown = {"name", "phones", "phone", "timezone", "priority", "fields"};
-    for (const auto& [key, value] : c.items()) {
-      if (!kKnown.contains(key)) problem(key, "is not a contact field (custom data goes in fields)");
-    }
-    engine::ContactRow out;
-    if (c.contains("name")) {
-      if (!c["name"].is_string() || c["name"].get_ref<const std::string&>().size() > 200) {
-        problem("name", "must be a text of at most 200 characters");
-      } else {
-        out.contact.name = c["name"].get<std::string>();
-      }
-    }
-    std::vector<std::pair<std::string, std::string>> numbers;  // (text, type)
-    if (c.contains("phones")) {
-      if (!c["phones"].is_array()) {
-        problem("phones", "must be a list of {number, type?}");
-      } else {
-        for (size_t i = 0; i < c["phones"].size(); ++i) {
-          const Json& ph = c["phones"][i];
-          std::string field = "phones[" + std::to_string(i) + "]";
-          if (ph.is_string()) {
-            numbers.emplace_back(ph.get<std::string>(), "");
-          } else if (ph.is_object() && ph.contains("number") && ph["number"].is_string()) {
-            std::string type;
-            if (ph.contains("type") && ph["type"].is_string()) type = ph["type"].get<std::string>();
-            numbers.emplace_back(ph["number"].get<std::string>(), type);
-          } else {
-            problem(field, "must be {number, type?}");
-          }
-        }
-      }
-    }
-    if (c.contains("phone")) {
-      if (!c["phone"].is_string()) {
-        problem("phone", "must be a phone number");
-      } else {
-        numbers.emplace_back(c["phone"].get<std::string>(), "");
-      }
-    }
-    if (numbers.empty() && ok) problem("phones", "at least one number is required");
-    if (numbers.size() > 10) problem("phones", "at most 10 numbers");
-    for (size_t i = 0; i < numbers.size(); ++i) {
-      auto e164 = NormalizeNumber(numbers[i].first, tenant.default_region);
-      if (!e164) {
-        problem("phones[" + std::to_string(i) + "].number",
-                "'" + numbers[i].first + "' is not a phone number (national numbers are read as " +
-                    tenant.default_region + ")");
-        continue;
-      }
-      out.contact.phones.push_back(core::Phone{*e164, numbers[i].second, 0, false});
-    }
-    out.timezone = tenant.default_timezone;
-    if (c.contains("timezone") && !c["timezone"].is_null()) {
-      if (!c["timezone"].is_string() || !zones.Intern(c["timezone"].get<std::string>()).ok()) {
-        problem("timezone", "must be an IANA time zone such as Europe/Berlin");
-      } else {
-        out.timezone = c["timezone"].get<std::string>();
-      }
-    }
-    if (c.contains("priority") && !c["priority"].is_null()) {
-      if (!c["priority"].is_number_integer() || c["priority"].get<int64_t>() < 0 ||
-          c["priority"].get<int64_t>() > 100) {
-        problem("priority", "must be an integer between 0 and 100");
-      } else {
-        out.contact.priority = static_cast<uint8_t>(c["priority"].get<int64_t>());
-      }
-    }
-    if (c.contains("fields") && !c["fields"].is_null()) {
-      if (!c["fields"].is_object()) {
-        problem("fields", "must be an object of texts");
-      } else {
-        for (const auto& [key, value] : c["fields"].items()) {
-          if (value.is_string()) {
-            out.contact.fields.emplace_back(key, value.get<std::string>());
-          } else if (value.is_number() || value.is_boolean()) {
-            out.contact.fields.emplace_back(key, value.dump());
-          } else if (!value.is_null()) {
-            problem("fields." + key, "must be a text, number or boolean");
-          }
-        }
-      }
-    }
-    if (!ok) return std::nullopt;
-    return out;
-  }
-
+  // The list is read by the ContactIntake port (the same streaming reader as `outdial import`).
+  // A request stores all of its valid rows or nothing: batches are collected first, so that a body
+  // found unreadable half-way (a JSON list cut short) leaves no contact behind.
   HttpResponse ImportContacts(const Principal& p, core::CampaignId id, const HttpRequest& req) {
     auto campaign = deps.catalog.GetCampaign(p.tenant, id);
     if (!campaign.ok()) return ErrorResponse(campaign.error());
@@ -1189,25 +1091,28 @@ struct RestApi::Impl {
     if (!tenant.ok()) return ErrorResponse(tenant.error());
     auto ct = req.headers.find("content-type");
     std::string content_type = ct == req.headers.end() ? "" : ct->second;
-    core::Result<Json> body =
-        content_type.find("text/csv") != std::string::npos ? CsvToContacts(req.body) : ParseBody(req);
-    if (!body.ok()) return ErrorResponse(body.error());
-    const Json& b = *body;
-    if (!b.contains("contacts") || !b["contacts"].is_array()) {
-      return ErrorResponse(Invalid("contacts", "is required: a list of contacts"));
-    }
-    if (b["contacts"].size() > kMaxImportRows) {
-      return ErrorResponse(Invalid("contacts", "at most 200000 contacts per request"));
-    }
-    Json errors = Json::array();
+    engine::IntakeFormat format = content_type.find("text/csv") != std::string::npos ? engine::IntakeFormat::kCsv
+                                                                                    : engine::IntakeFormat::kJson;
+    bool body_given = false;
+    auto next_chunk = [&]() -> std::string_view {
+      if (body_given) return {};
+      body_given = true;
+      return req.body;
+    };
     std::vector<engine::ContactRow> rows;
-    core::ZoneTable zones;
-    size_t total = b["contacts"].size();
-    for (size_t i = 0; i < total; ++i) {
-      if (auto row = ContactFromJson(b["contacts"][i], i + 1, tenant->settings, zones, errors)) {
-        row->contact.next_eligible_at = Now();
-        rows.push_back(std::move(*row));
-      }
+    auto summary = deps.intake.Read(format, next_chunk, tenant->settings, id, Now(),
+                                    [&rows](std::vector<engine::ContactRow>&& batch) -> core::Result<void> {
+                                      if (rows.size() + batch.size() > kMaxImportRows) {
+                                        return Invalid("contacts", "at most 200000 contacts per request");
+                                      }
+                                      for (auto& r : batch) rows.push_back(std::move(r));
+                                      return core::Ok{};
+                                    });
+    if (summary.fatal_error) {
+      core::Error e = std::move(*summary.fatal_error);
+      if (e.code == core::ErrorCode::kInternal) return ErrorResponse(e);
+      e.code = core::ErrorCode::kValidationFailed;  // an unreadable list is the client's
+      return ErrorResponse(e);
     }
     size_t accepted = rows.size();
     if (!rows.empty()) {
@@ -1217,8 +1122,8 @@ struct RestApi::Impl {
       std::vector<std::string> zone_names;
       zone_names.reserve(rows.size());
       for (auto& r : rows) {
-        contacts.push_back(r.contact);
-        zone_names.push_back(r.timezone);
+        contacts.push_back(std::move(r.contact));
+        zone_names.push_back(std::move(r.timezone));
       }
       core::Result<void> added = core::Ok{};
       auto waited = OnEngine([&] {
@@ -1231,9 +1136,11 @@ struct RestApi::Impl {
       if (!waited.ok()) return ErrorResponse(waited.error());
       if (!added.ok()) return ErrorResponse(added.error());
     }
-    std::set<int64_t> bad_rows;
-    for (const auto& e : errors) bad_rows.insert(e["row"].get<int64_t>());
-    return JsonResponse(200, {{"accepted", accepted}, {"rejected", bad_rows.size()}, {"errors", errors}});
+    Json errors = Json::array();
+    for (const auto& e : summary.errors) errors.push_back({{"row", e.row}, {"field", e.field}, {"problem", e.problem}});
+    Json body = {{"accepted", accepted}, {"rejected", summary.rejected}, {"errors", errors}};
+    if (summary.error_count > summary.errors.size()) body["errors_total"] = summary.error_count;
+    return JsonResponse(200, body);
   }
 
   HttpResponse ListContacts(const Principal& p, core::CampaignId id, const Target& t) {
@@ -1286,7 +1193,7 @@ struct RestApi::Impl {
     if (!ValidListName(list)) return Invalid("list", "must be 1–64 letters, digits, '_', '-' or '.'");
     auto tenant = deps.catalog.GetTenant(p.tenant);
     if (!tenant.ok()) return tenant.error();
-    auto e164 = NormalizeNumber(number, tenant->settings.default_region);
+    auto e164 = deps.intake.NormalizeNumber(number, tenant->settings.default_region);
     if (!e164) {
       return Invalid("number", "is not a phone number (E.164 with '+', or national format of " +
                                    tenant->settings.default_region + ")");

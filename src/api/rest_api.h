@@ -19,6 +19,7 @@
 #include "api/metrics.h"
 #include "engine/catalog.h"
 #include "engine/clock.h"
+#include "engine/contact_intake.h"
 #include "engine/dialer.h"
 
 namespace outdial::api {
@@ -36,6 +37,7 @@ struct ApiOptions {
 
 struct ApiDeps {
   engine::Catalog& catalog;
+  engine::ContactIntake& intake;                    // contact lists and typed phone numbers
   engine::Dialer& dialer;                           // engine thread only
   std::function<void(std::function<void()>)> post;  // runs a task on the engine thread
   engine::Clock& clock;                             // wall clock (thread-safe)

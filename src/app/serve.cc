@@ -23,6 +23,7 @@
 #include "engine/dialer.h"
 #include "app/db/startup.h"
 #include "store/memory/memory_catalog.h"
+#include "store/import/streaming_intake.h"
 #include "store/open.h"
 #include "telephony/sim/sim_telephony.h"
 
@@ -261,7 +262,8 @@ int RunServer(const ServeOptions& options) {
   api_options.web_root = FindWebRoot(config.web_root);
   api_options.version = OUTDIAL_VERSION;
   api_options.datacenter_name = config.datacenter_name;
-  api::RestApi rest({catalog, dialer, [&loop](std::function<void()> task) { loop.Post(std::move(task)); },
+  store::StreamingContactIntake intake;
+  api::RestApi rest({catalog, intake, dialer, [&loop](std::function<void()> task) { loop.Post(std::move(task)); },
                      loop, hub, metrics},
                     api_options);
   api::HttpServer::Options http_options;
