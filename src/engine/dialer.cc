@@ -82,6 +82,12 @@ struct CampaignRt {
   std::array<int64_t, core::kOutcomeCount> attempts_by_outcome{};
   int64_t attempts_total = 0;
   int64_t active_calls = 0;
+  // Incremental invariant bookkeeping (Dialer::CheckChangedInvariants), one entry per contact:
+  // how many live objects (ringing reservation, offer, call) hold it, and its state as of the
+  // last check with the per-state counts recomputed from those states.
+  std::vector<int8_t> holds;
+  std::vector<ContactState> checked_state;
+  std::array<int64_t, core::kContactStateCount> checked_counts{};
 };
 
 struct TenantRt {
@@ -337,6 +343,7 @@ struct Dialer::Impl {
     agent.state = state;
     agent.reason_code = code;
     agent.reason = std::move(reason);
+    if (track_changes) touched_agents.push_back(agent.info.id);
     if (changed) Emit(AgentStateEvent{agent.info.id, state, code, agent.reason, agent.since});
   }
 
@@ -418,8 +425,41 @@ struct Dialer::Impl {
     if (contact.state == state) return;
     CountState(camp, contact.state, state);
     contact.state = state;
+    Touch(camp, contact);
   }
-  void RecordContact(const Contact& contact) { batch.contacts.push_back(ToRecord(contact)); }
+  void RecordContact(const Contact& contact) {
+    batch.contacts.push_back(ToRecord(contact));
+    if (track_changes) {
+      if (CampaignRt* camp = FindCampaign(contact.campaign_id)) Touch(*camp, contact);
+    }
+  }
+
+  // ---- incremental invariants -----------------------------------------------------------------
+  // The soak test checks the invariants after every event, at thousands of agents and contacts,
+  // where a full recount per event would cost O(contacts). So the engine keeps, beside the live
+  // state, an independent account of who holds each contact, and notes which contacts and agents
+  // an event touched; CheckChangedInvariants() then looks only at those. CheckInvariants() (the
+  // full recount) also cross-checks the account, so a change that bypassed it is found there.
+  bool track_changes = false;
+  std::vector<std::pair<CampaignId, uint32_t>> touched_contacts;
+  std::vector<AgentId> touched_agents;
+  std::vector<std::string> found_problems;  // found while an event ran (a second hold, a second offer)
+
+  void Touch(CampaignRt& camp, const Contact& contact) {
+    if (!track_changes) return;
+    const Contact* first = camp.contacts.data();
+    if (&contact < first || &contact >= first + camp.contacts.size()) return;  // not one of ours: a copy
+    touched_contacts.emplace_back(camp.id, static_cast<uint32_t>(&contact - first));
+  }
+  void Hold(CampaignRt& camp, uint32_t index, int delta) {
+    int8_t& h = camp.holds[index];
+    h = static_cast<int8_t>(h + delta);
+    if (h < 0 || h > 1) {
+      found_problems.push_back(fmt::format("campaign {} contact {} held {} times", camp.id.value,
+                                           camp.contacts[index].id.value, static_cast<int>(h)));
+    }
+    Touch(camp, camp.contacts[index]);
+  }
 
   ZoneQueue& SlotFor(CampaignRt& camp, uint16_t zone) {
     auto it = camp.slot_by_zone.find(zone);
@@ -621,6 +661,7 @@ struct Dialer::Impl {
     res.held_contact = contact;
     res.held_phone = phone;
     res.holds_contact = true;
+    Hold(camp, contact, +1);
     res.ring_timer = After(std::chrono::seconds(camp.settings.reservation_ring_limit_s),
                            [this, rid] { OnReservationTimeout(rid); });
     reservations.emplace(rid, res);
@@ -641,6 +682,10 @@ struct Dialer::Impl {
 
   void EndReservation(ReservationRt& res, std::optional<ReasonCode> code, bool hangup_leg) {
     CancelTimer(res.ring_timer);
+    if (res.holds_contact) {
+      if (CampaignRt* camp = FindCampaign(res.campaign)) Hold(*camp, res.held_contact, -1);
+      res.holds_contact = false;
+    }
     if (hangup_leg) deps.telephony.Hangup(res.leg);
     legs.erase(res.leg);
     res.state = core::ReservationState::kEnded;
@@ -682,6 +727,7 @@ struct Dialer::Impl {
       return;
     }
     res.holds_contact = false;
+    Hold(*camp, res.held_contact, -1);  // the offer takes the hold over
     CreateOffer(*agent, *camp, res.held_contact, res.held_phone, res.id);
   }
 
@@ -732,7 +778,12 @@ struct Dialer::Impl {
       offer.expires_at = Now() + std::chrono::seconds(timeout_s);
       offer.timer = At(*offer.expires_at, [this, oid] { OnOfferTimeout(oid); });
     }
+    if (agent.offer.valid() && offers.contains(agent.offer)) {
+      found_problems.push_back(fmt::format("agent {} holds two offers ({} and {})", agent.info.id.value,
+                                           agent.offer.value, oid.value));
+    }
     auto& stored = offers.emplace(oid, offer).first->second;
+    Hold(camp, contact, +1);
     agent.offer = oid;
     ++counters.offers;
     if (agent.state != AgentState::kPreviewing) SetAgent(agent, AgentState::kPreviewing);
@@ -771,6 +822,7 @@ struct Dialer::Impl {
     if (AgentRt* agent = Find(agents, offer.agent); agent != nullptr && agent->offer == offer.id) {
       agent->offer = {};
     }
+    if (CampaignRt* camp = FindCampaign(offer.campaign)) Hold(*camp, offer.contact, -1);
     offers.erase(offer.id);
   }
 
@@ -1014,6 +1066,7 @@ struct Dialer::Impl {
     agent.call = cid;
     bool pull = camp.settings.mode == CampaignMode::kPreview;
     auto& stored = calls.emplace(cid, std::move(call)).first->second;
+    Hold(camp, contact, +1);
     legs.emplace(stored.customer_leg, LegOwner{LegOwnerKind::kCustomer, cid.value});
     SetAgent(agent, AgentState::kDialing);
     Emit(MakeCallEvent(stored, camp));
@@ -1122,6 +1175,7 @@ struct Dialer::Impl {
       a.reason = code;
       batch.attempts.push_back(a);
     }
+    Hold(camp, contact, -1);
     calls.erase(cid);
     RememberClosedCall(cid, agent_id, Outcome::kCancelled);
     ReturnUntouched(camp, contact);
@@ -1263,6 +1317,7 @@ struct Dialer::Impl {
     batch.attempts.push_back(a);
     Emit(MakeCallEvent(call, *camp));
     Emit(AttemptFailedEvent{agent_id, cid, oid, reason, sip_code});
+    Hold(*camp, idx, -1);
     calls.erase(cid);
     RememberClosedCall(cid, agent_id, outcome);
 
@@ -1387,6 +1442,7 @@ struct Dialer::Impl {
     AgentId agent_id = call.agent;
     uint32_t idx = call.contact;
     Outcome outcome = call.outcome;
+    Hold(camp, idx, -1);
     calls.erase(cid);
     RememberClosedCall(cid, agent_id, outcome);
     closed_calls[cid].wrapped_up = true;
@@ -1600,6 +1656,9 @@ core::Result<void> Dialer::AddContacts(CampaignId id, std::vector<core::Contact>
       if (c.state == ContactState::kInProgress) c.state = ContactState::kCallable;
       camp->index_by_id.emplace(c.id, index);
       ++camp->counts[static_cast<size_t>(c.state)];
+      ++camp->checked_counts[static_cast<size_t>(c.state)];
+      camp->holds.push_back(0);
+      camp->checked_state.push_back(c.state);
       camp->contacts.push_back(std::move(c));
       const Contact& stored = camp->contacts.back();
       if (stored.state == ContactState::kCallable || stored.state == ContactState::kScheduled) {
@@ -1705,6 +1764,10 @@ void Dialer::SetAgentState(AgentId agent_id, AgentState state, std::string reaso
     impl.Audit(agent->info.tenant_id, agent_id, "set_state", std::string(core::ToString(state)));
     if (state == AgentState::kAvailable) {
       agent->idle_after_call = false;
+      // The latest request wins: a pull preview opened from Idle must return to Available once
+      // the agent asked for Available meanwhile (it used to go back to Idle after a skip or an
+      // expiry; PullPreview.AvailableDuringAPreviewFromIdleIsHonoured).
+      agent->pull_return_state = AgentState::kAvailable;
       if (agent->state == AgentState::kIdle) {
         impl.SetAgent(*agent, AgentState::kAvailable);
         impl.TryAssign(*agent);
@@ -2158,6 +2221,10 @@ std::vector<std::string> Dialer::CheckInvariants() const {
         problems.push_back(fmt::format("campaign {} contact {} is {} but held {} times", cid.value, c.id.value,
                                        core::ToString(c.state), held));
       }
+      if (i < camp->holds.size() && camp->holds[i] != held) {
+        problems.push_back(fmt::format("campaign {} contact {} is held {} times but the hold account says {}",
+                                       cid.value, c.id.value, held, static_cast<int>(camp->holds[i])));
+      }
     }
     int64_t sum = 0;
     for (int s = 0; s < core::kContactStateCount; ++s) {
@@ -2195,6 +2262,94 @@ std::vector<std::string> Dialer::CheckInvariants() const {
     if (!core::IsHandlingContact(agent.state) && has_work) {
       problems.push_back(fmt::format("agent {} is {} but holds work", aid.value, core::ToString(agent.state)));
     }
+  }
+  problems.insert(problems.end(), impl.found_problems.begin(), impl.found_problems.end());
+  return problems;
+}
+
+std::vector<std::string> Dialer::CheckChangedInvariants() {
+  auto& impl = *impl_;
+  std::vector<std::string> problems = std::move(impl.found_problems);
+  impl.found_problems.clear();
+  if (!impl.track_changes) {
+    // First call: start tracking from a fully checked state, with the account of states taken now
+    // (changes made while nobody tracked were not noted).
+    impl.track_changes = true;
+    for (auto& [cid, camp] : impl.campaigns) {
+      camp->checked_counts = {};
+      for (size_t i = 0; i < camp->contacts.size(); ++i) {
+        camp->checked_state[i] = camp->contacts[i].state;
+        ++camp->checked_counts[static_cast<size_t>(camp->contacts[i].state)];
+      }
+    }
+    auto full = CheckInvariants();
+    problems.insert(problems.end(), full.begin(), full.end());
+    return problems;
+  }
+  std::unordered_set<CampaignId> campaigns;
+  for (auto [cid, index] : impl.touched_contacts) {
+    CampaignRt* camp = impl.FindCampaign(cid);
+    if (camp == nullptr || index >= camp->contacts.size()) continue;
+    campaigns.insert(cid);
+    const Contact& c = camp->contacts[index];
+    const int held = camp->holds[index];
+    if ((c.state == ContactState::kInProgress) != (held == 1) || held < 0 || held > 1) {
+      problems.push_back(fmt::format("campaign {} contact {} is {} but held {} times", cid.value, c.id.value,
+                                     core::ToString(c.state), held));
+    }
+    ContactState& seen = camp->checked_state[index];
+    if (seen != c.state) {
+      --camp->checked_counts[static_cast<size_t>(seen)];
+      ++camp->checked_counts[static_cast<size_t>(c.state)];
+      seen = c.state;
+    }
+  }
+  impl.touched_contacts.clear();
+  for (CampaignId cid : campaigns) {
+    const CampaignRt& camp = *impl.FindCampaign(cid);
+    int64_t sum = 0;
+    for (int st = 0; st < core::kContactStateCount; ++st) {
+      auto i = static_cast<size_t>(st);
+      sum += camp.counts[i];
+      if (camp.counts[i] != camp.checked_counts[i]) {
+        problems.push_back(fmt::format("campaign {} count of {} is {} but {} contacts are in it", cid.value,
+                                       core::ToString(static_cast<ContactState>(st)), camp.counts[i],
+                                       camp.checked_counts[i]));
+      }
+    }
+    if (sum != static_cast<int64_t>(camp.contacts.size())) {
+      problems.push_back(fmt::format("campaign {} state counts add up to {} of {} contacts", cid.value, sum,
+                                     camp.contacts.size()));
+    }
+  }
+  for (AgentId aid : impl.touched_agents) {
+    const AgentRt* agent = Impl::Find(impl.agents, aid);
+    if (agent == nullptr) continue;
+    bool has_work = agent->reservation.valid() || agent->offer.valid() || agent->call.valid();
+    if (!core::IsHandlingContact(agent->state) && has_work) {
+      problems.push_back(
+          fmt::format("agent {} is {} but holds work", aid.value, core::ToString(agent->state)));
+    }
+    if (agent->offer.valid()) {
+      auto o = impl.offers.find(agent->offer);
+      if (o == impl.offers.end() || o->second.agent != aid) {
+        problems.push_back(
+            fmt::format("agent {} points at offer {} it does not hold", aid.value, agent->offer.value));
+      }
+    }
+  }
+  impl.touched_agents.clear();
+  int64_t tenant_sum = 0;
+  for (const auto& [tid, tenant] : impl.tenants) {
+    tenant_sum += tenant.active_calls;
+    if (tenant.active_calls < 0 || tenant.active_calls > tenant.settings.max_concurrent_calls) {
+      problems.push_back(fmt::format("tenant {} has {} active calls, limit {}", tid.value,
+                                     tenant.active_calls, tenant.settings.max_concurrent_calls));
+    }
+  }
+  if (impl.dc_active_calls != tenant_sum || impl.dc_active_calls > impl.datacenter.max_concurrent_calls) {
+    problems.push_back(fmt::format("data centre has {} active calls (tenants {}), limit {}",
+                                   impl.dc_active_calls, tenant_sum, impl.datacenter.max_concurrent_calls));
   }
   return problems;
 }

@@ -172,7 +172,14 @@ class Dialer final : public TelephonyListener {
   const DatacenterConfig& datacenter() const;
   const DialerCounters& counters() const;
   // Checks internal consistency (per-state counts, holds, limits); returns problems found.
+  // A full recount: O(contacts + live objects).
   std::vector<std::string> CheckInvariants() const;
+  // The same invariants, looking only at what changed since the previous call (contacts whose
+  // state or holder changed, agents whose state changed, the limit counters): O(changes), cheap
+  // enough to run after every event at scale (the soak test does). The first call runs the full
+  // check and starts the change tracking, which costs a little memory per event until the next
+  // call; production code does not call it. CheckInvariants() also verifies what this relies on.
+  std::vector<std::string> CheckChangedInvariants();
 
  private:
   struct Impl;

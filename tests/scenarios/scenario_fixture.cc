@@ -213,11 +213,14 @@ Scenario::Scenario(core::TenantSettings tenant_settings, engine::DatacenterConfi
   EXPECT_TRUE(dialer->zones().Intern("UTC").ok());
   auto r = dialer->AddTenant(tenant, tenant_settings);
   EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(dialer->CheckChangedInvariants().empty());  // starts the change tracking
 }
 
 Scenario::~Scenario() {
   auto problems = dialer->CheckInvariants();
   EXPECT_TRUE(problems.empty()) << fmt::format("invariants: {}", fmt::join(problems, "; "));
+  auto changed = dialer->CheckChangedInvariants();
+  EXPECT_TRUE(changed.empty()) << fmt::format("changed invariants: {}", fmt::join(changed, "; "));
 }
 
 core::TenantSettings Scenario::DefaultTenant() {
@@ -301,6 +304,10 @@ void Scenario::Idle(AgentId agent, std::string reason) {
   EXPECT_TRUE(Capture([&](engine::ActionDone d) {
                 dialer->SetAgentState(agent, AgentState::kIdle, reason, std::move(d));
               }).ok());
+}
+
+Answer Scenario::Capture(AgentId agent, AgentState state, std::string reason) {
+  return Capture([&](engine::ActionDone d) { dialer->SetAgentState(agent, state, reason, std::move(d)); });
 }
 
 Answer Scenario::Act(AgentId agent, OfferId offer, OfferAction action) {

@@ -209,6 +209,8 @@ class Scenario {
   Answer WrapUpCall(AgentId agent, CallId call, const std::string& disposition,
                     std::optional<TimePoint> callback_at = std::nullopt, bool personal = false);
   Answer AnswerReservation(AgentId agent);
+  // SetAgentState with its answer.
+  Answer Capture(AgentId agent, AgentState state, std::string reason = "");
 
   // The agent's open offer / call / reservation (from its snapshot); invalid ids when none.
   OfferId OfferOf(AgentId agent) const;
