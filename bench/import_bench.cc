@@ -123,6 +123,66 @@ void Generate(const std::string& path, int rows) {
   }
 }
 
+// The same contacts as a JSON body (API.md "A contact"), for the JSON import figure.
+void GenerateJson(const std::string& path, int rows) {
+  std::ofstream out(path, std::ios::binary);
+  std::mt19937 rng(12345);
+  const char* first[] = {"Ada", "Bob", "Chloé", "Dmitri", "Eve", "Fatima", "Günter", "Hiro"};
+  const char* last[] = {"Smith", "Müller", "O'Brien", "García", "Rossi", "Nguyen", "Kowalski", "Dupont"};
+  const char* segments[] = {"gold", "silver", "bronze", "new"};
+  out << "{\"contacts\": [\n";
+  std::string line;
+  for (int i = 0; i < rows; ++i) {
+    line.clear();
+    line.append(i == 0 ? "" : ",\n");
+    line.append("{\"name\": \"").append(first[rng() % 8]).append(" ").append(last[rng() % 8]);
+    line.append("\", \"phones\": [{\"number\": \"").append(i % 100 == 37 ? "not-a-number" : Number(rng, i));
+    line.append("\", \"type\": \"")
+        .append(i % 3 ? "mobile" : "home")
+        .append("\"}], \"fields\": {\"account\": \"ACC");
+    line.append(std::to_string(i)).append("\", \"segment\": \"").append(segments[rng() % 4]).append("\"}}");
+    out << line;
+  }
+  out << "\n]}\n";
+}
+
+// Streams `path` through a ContactImporter in 64 KiB chunks; returns wall and CPU seconds.
+struct Run {
+  double wall = 0;
+  double cpu = 0;
+  outdial::store::ImportSummary summary;
+  size_t batches = 0;
+  size_t phones = 0;
+};
+
+Run Import(const std::string& path, ImportOptions options) {
+  Run run;
+  auto importer = ContactImporter::Create(
+      options, [&](std::vector<ImportedContact>&& batch) -> outdial::core::Result<void> {
+        ++run.batches;
+        for (const auto& c : batch) run.phones += c.contact.phones.size();
+        return outdial::core::Ok{};
+      });
+  if (!importer.ok()) {
+    std::printf("options: %s\n", importer.error().message.c_str());
+    std::exit(1);
+  }
+  const auto t0 = Clock::now();
+  const double cpu0 = CpuSeconds(RUSAGE_SELF);
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buffer(64 * 1024);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const auto n = static_cast<size_t>(in.gcount());
+    if (n == 0) break;
+    if (!(*importer)->Feed(std::string_view(buffer.data(), n)).ok()) break;
+  }
+  run.summary = (*importer)->Finish();
+  run.wall = Seconds(t0, Clock::now());
+  run.cpu = CpuSeconds(RUSAGE_SELF) - cpu0;
+  return run;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -174,45 +234,31 @@ int main(int argc, char** argv) {
   options.default_region = "US";
   options.default_timezone = "America/New_York";
   options.threads = threads;
-  size_t batches = 0;
-  size_t contacts = 0;
-  size_t phones = 0;
-  auto importer = ContactImporter::Create(
-      options, [&](std::vector<ImportedContact>&& batch) -> outdial::core::Result<void> {
-        ++batches;
-        contacts += batch.size();
-        for (const auto& c : batch) phones += c.contact.phones.size();
-        return outdial::core::Ok{};
-      });
-  if (!importer.ok()) {
-    std::printf("options: %s\n", importer.error().message.c_str());
-    return 1;
-  }
-  auto t0 = Clock::now();
-  const double cpu0 = CpuSeconds(RUSAGE_SELF);
-  {
-    std::ifstream in(csv, std::ios::binary);
-    std::vector<char> buffer(64 * 1024);
-    while (in) {
-      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      const auto n = static_cast<size_t>(in.gcount());
-      if (n == 0) break;
-      if (!(*importer)->Feed(std::string_view(buffer.data(), n)).ok()) break;
-    }
-  }
-  auto summary = (*importer)->Finish();
-  auto t1 = Clock::now();
-  const double ours = Seconds(t0, t1);
-  const double ours_cpu = CpuSeconds(RUSAGE_SELF) - cpu0;
+  const Run csv_run = Import(csv, options);
+  const double ours = csv_run.wall;
+  const double ours_cpu = csv_run.cpu;
   std::printf(
-      "import (threads=%d): %.2f s (cpu %.2f s), %.0f rows/s, %.1f MB/s; accepted %llu, rejected %llu, %zu "
-      "batches, %zu "
-      "phones%s\n",
-      threads, ours, ours_cpu, rows / ours, bytes / 1e6 / ours,
-      static_cast<unsigned long long>(summary.accepted), static_cast<unsigned long long>(summary.rejected),
-      batches, phones, summary.fatal_error ? (" FATAL: " + summary.fatal_error->message).c_str() : "");
-  std::printf("peak RSS: %.1f MB (%.1f MB before the import)\n", PeakRssKb(RUSAGE_SELF) / 1024.0,
+      "CSV import (threads=%d): %.2f s (cpu %.2f s), %.0f rows/s, %.1f MB/s; accepted %llu, rejected %llu, "
+      "%zu "
+      "batches, %zu phones%s\n",
+      threads, ours, ours_cpu, rows / ours, static_cast<double>(bytes) / 1e6 / ours,
+      static_cast<unsigned long long>(csv_run.summary.accepted),
+      static_cast<unsigned long long>(csv_run.summary.rejected), csv_run.batches, csv_run.phones,
+      csv_run.summary.fatal_error ? (" FATAL: " + csv_run.summary.fatal_error->message).c_str() : "");
+  std::printf("peak RSS after the CSV import: %.1f MB (%.1f MB before it)\n", PeakRssKb(RUSAGE_SELF) / 1024.0,
               rss_before / 1024.0);
+
+  const std::string json = (dir / "contacts.json").string();
+  GenerateJson(json, rows);
+  const auto json_bytes = std::filesystem::file_size(json);
+  options.format = ImportFormat::kJson;
+  const Run json_run = Import(json, options);
+  std::printf(
+      "JSON import (%.1f MB): %.2f s (cpu %.2f s), %.0f contacts/s; accepted %llu, rejected %llu; peak RSS "
+      "%.1f MB\n",
+      static_cast<double>(json_bytes) / 1e6, json_run.wall, json_run.cpu, rows / json_run.wall,
+      static_cast<unsigned long long>(json_run.summary.accepted),
+      static_cast<unsigned long long>(json_run.summary.rejected), PeakRssKb(RUSAGE_SELF) / 1024.0);
 
   // Baseline: sqlite3's own CSV import into a plain table (the header names the columns).
   const std::string db = (dir / "baseline.db").string();

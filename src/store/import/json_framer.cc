@@ -181,6 +181,24 @@ bool JsonFramer::Feed(std::string_view chunk) {
         state_ = State::kElement;
         continue;
       case State::kElement: {
+        if (in_string_ && !escape_ && c != '"' && c != '\\') {
+          // Hot path: the plain bytes of a string, up to its next quote or backslash, in one go.
+          size_t j = i + 1;
+          while (j < chunk.size() && chunk[j] != '"' && chunk[j] != '\\') ++j;
+          const std::string_view run = chunk.substr(i, j - i);
+          if (oversized_) {
+            // already too long: only the structure is followed
+          } else if (element_.size() + run.size() <= max_element_bytes_) {
+            element_.append(run);
+          } else {
+            oversized_ = true;
+            element_.clear();
+            element_.shrink_to_fit();
+          }
+          consumed_ += run.size() - 1;  // the loop counted byte i already
+          i = j - 1;
+          continue;
+        }
         const int r = Scan(c);
         if (r < 0) return Fail("malformed JSON in \"contacts\"");
         if (r < 2) {

@@ -1,7 +1,7 @@
 // JsonFramer: a push scanner that finds the elements of the `contacts` array of a body
 // `{"contacts": [ {...}, {...} ], ...}` in a stream of chunks, without holding more than one
 // element. Each element's text comes out through the handler and is then parsed on its own (the
-// importer uses nlohmann::json on it): parsing a whole 1,000,000-contact document at once would
+// importer uses simdjson's DOM parser on it): parsing a whole 1,000,000-contact document at once would
 // need the whole body in memory (nlohmann's DOM, simdjson's ondemand) or a pull source that a
 // chunked HTTP body is not (nlohmann's SAX reads through an input adapter; simdjson's
 // iterate_many wants concatenated documents, not an array).
