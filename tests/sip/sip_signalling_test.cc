@@ -200,6 +200,19 @@ TEST_F(SipSignalling, ReInviteMidCallIsAnsweredAndTheCallGoesOn) {
   EXPECT_EQ(trunk.Wait(10s), 0) << trunk.Log();
 }
 
+TEST_F(SipSignalling, SessionRefreshByUpdateIsAnswered) {
+  UdpSocket phone;
+  Sipp trunk("uas_update.xml", Uas(phone.port(), 100));
+  StartDriver(trunk.port());
+  Originate(Customer(10, "+12015550108"));
+  ASSERT_TRUE(recorder_.WaitFor(core::LegId{10}, LegEventKind::kAnswered, 5s)) << trunk.Log();
+  ASSERT_TRUE(Eventually([&] { return phones_->counters().updates_answered.load() == 1; }, 5s))
+      << trunk.Log();
+  EXPECT_EQ(recorder_.Of(core::LegId{10}).size(), 2u) << Describe(recorder_.Of(core::LegId{10}));
+  Hangup(core::LegId{10});
+  EXPECT_EQ(trunk.Wait(10s), 0) << trunk.Log();
+}
+
 TEST_F(SipSignalling, EarlyMediaInDirectPreviewReachesTheAgent) {
   UdpSocket agent_phone, customer_media;
   Sipp agent("uas_answer.xml", Uas(agent_phone.port(), 100));
@@ -235,6 +248,34 @@ TEST_F(SipSignalling, EarlyMediaInDirectPreviewReachesTheAgent) {
   EXPECT_EQ(trunk.Wait(10s), 0) << trunk.Log();
   Hangup(core::LegId{1});
   EXPECT_EQ(agent.Wait(10s), 0) << agent.Log();
+}
+
+TEST_F(SipSignalling, DigestCredentialsAnswerTheTrunksChallenge) {
+  UdpSocket phone;
+  Sipp trunk("uas_auth.xml", Uas(phone.port(), 100));
+  telephony::SipConfig config;
+  config.username = "trunkuser";
+  config.password = "s3cret";
+  StartDriver(trunk.port(), config);
+  Originate(Customer(12, "+12015550106"));
+  ASSERT_TRUE(recorder_.WaitFor(core::LegId{12}, LegEventKind::kAnswered, 5s))
+      << Describe(recorder_.Of(core::LegId{12})) << trunk.Log();
+  Hangup(core::LegId{12});
+  EXPECT_EQ(trunk.Wait(10s), 0) << trunk.Log();  // sipp verified the Authorization header
+}
+
+TEST_F(SipSignalling, WrongDigestCredentialsAreRejected) {
+  UdpSocket phone;
+  Sipp trunk("uas_auth.xml", Uas(phone.port(), 100));
+  telephony::SipConfig config;
+  config.username = "trunkuser";
+  config.password = "wrong";
+  StartDriver(trunk.port(), config);
+  Originate(Customer(13, "+12015550107"));
+  auto failed = recorder_.WaitFor(core::LegId{13}, LegEventKind::kFailed, 5s);
+  ASSERT_TRUE(failed) << trunk.Log();
+  EXPECT_EQ(failed->sip_code, 403);
+  EXPECT_EQ(core::ClassifySipFailure(403, false).reason, core::ReasonCode::kCallRejected);
 }
 
 TEST_F(SipSignalling, BadStationOrNumberFailsWithoutSending) {

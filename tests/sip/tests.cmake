@@ -6,3 +6,6 @@ endif()
 if(TARGET sip_tests)
   target_compile_definitions(sip_tests PRIVATE OUTDIAL_SIP_CORPUS_DIR="${CMAKE_CURRENT_BINARY_DIR}/amd_corpus")
 endif()
+
+add_test(NAME serve_sip_smoke COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/serve_sip_smoke.sh $<TARGET_FILE:outdial>)
+set_tests_properties(serve_sip_smoke PROPERTIES LABELS sip TIMEOUT 60)

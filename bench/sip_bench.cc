@@ -1,0 +1,507 @@
+// SIP driver benchmarks (figures, not pass/fail), run against sipp on 127.0.0.1:
+//
+//   sip_bench rate  [--seconds S]   full calls (INVITE, 200, ACK, BYE) from outdial's SipTelephony
+//                                   against a sipp UAS at rising rates; the highest rate with zero
+//                                   failed calls, beside sipp UAC → sipp UAS in the same run.
+//   sip_bench media [--calls N]     N concurrent bridged calls (agent leg + customer leg through the
+//                                   server), G.711 20 ms packets both ways from the bench's own
+//                                   sockets; packet loss and the CPU of libre's thread per call.
+//
+// Needs the scenarios of tests/sip/scenarios (OUTDIAL_SIP_SCENARIOS) and sipp on the PATH.
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "app/engine_loop.h"
+#include "engine/telephony.h"
+#include "telephony/sip/sip_telephony.h"
+
+#ifndef OUTDIAL_SIP_SCENARIOS
+#error "OUTDIAL_SIP_SCENARIOS must name tests/sip/scenarios"
+#endif
+
+namespace {
+
+using namespace std::chrono_literals;
+using outdial::core::LegId;
+using outdial::engine::LegEvent;
+using outdial::engine::LegEventKind;
+using outdial::engine::LegKind;
+using outdial::engine::LegRequest;
+
+uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  socklen_t len = sizeof(a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+pid_t Spawn(std::vector<std::string> argv, const std::string& log) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, 0);
+    std::vector<char*> c;
+    for (auto& a : argv) c.push_back(a.data());
+    c.push_back(nullptr);
+    ::execvp(c[0], c.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int Reap(pid_t pid, std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::this_thread::sleep_for(20ms);
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  return -1;
+}
+
+// A sipp UAS answering every call at once (uas_answer.xml with -d 0); with `calls` it exits after
+// that many, with status 0 only when every one of them completed (INVITE .. BYE/200).
+struct SippUas {
+  explicit SippUas(uint16_t rtp_port, int calls = 0) {
+    port = FreePort();
+    pid = Spawn({"sipp",
+                 "-sf",
+                 std::string(OUTDIAL_SIP_SCENARIOS) + "/uas_answer.xml",
+                 "-nostdin",
+                 "-i",
+                 "127.0.0.1",
+                 "-mi",
+                 "127.0.0.1",
+                 "-p",
+                 std::to_string(port),
+                 "-mp",
+                 std::to_string(FreePort()),
+                 "-key",
+                 "rtpport",
+                 std::to_string(rtp_port),
+                 "-key",
+                 "codec",
+                 "0",
+                 "-key",
+                 "codec_name",
+                 "PCMU",
+                 "-d",
+                 "0",
+                 "-max_socket",
+                 "4096",
+                 "-l",
+                 "100000",
+                 "-m",
+                 std::to_string(calls > 0 ? calls : 100000000)},
+                "/tmp/outdial_bench_uas_" + std::to_string(port) + ".log");
+    std::this_thread::sleep_for(300ms);
+  }
+  ~SippUas() {
+    if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+  uint16_t port = 0;
+  pid_t pid = -1;
+};
+
+struct Driver : outdial::engine::TelephonyListener {
+  outdial::app::EngineLoop loop;
+  std::unique_ptr<outdial::telephony::SipTelephony> phones;
+  std::mutex mutex;
+  std::condition_variable cv;
+  uint64_t answered = 0, failed = 0, ended = 0;
+  bool hangup_on_answer = true;
+
+  explicit Driver(uint16_t trunk_port, uint16_t rtp_min = 40000, uint16_t rtp_max = 49999) {
+    outdial::telephony::SipConfig c;
+    c.listen = "127.0.0.1:0";
+    c.trunk = "sip:127.0.0.1:" + std::to_string(trunk_port);
+    c.rtp_port_min = rtp_min;
+    c.rtp_port_max = rtp_max;
+    c.invite_timeout_ms = 32000;  // SIP's own Timer B: retransmissions get their chance under load
+    loop.Start();
+    phones =
+        std::make_unique<outdial::telephony::SipTelephony>(c, [this](auto f) { loop.Post(std::move(f)); });
+    if (!phones->Start().ok()) std::abort();
+    loop.Call([&] {
+      phones->SetListener(this);
+      return 0;
+    });
+  }
+  ~Driver() {
+    phones->Stop();
+    loop.Stop();
+  }
+  void OnLegEvent(const LegEvent& e) override {
+    if (e.kind == LegEventKind::kAnswered && hangup_on_answer) phones->Hangup(e.leg);  // engine thread
+    std::lock_guard lock(mutex);
+    if (e.kind == LegEventKind::kAnswered) ++answered;
+    if (e.kind == LegEventKind::kFailed) ++failed;
+    if (e.kind == LegEventKind::kEnded) ++ended;
+    cv.notify_all();
+  }
+};
+
+// outdial → sipp UAS at `rate` calls/s for `seconds`: true when every call was answered.
+bool OutdialAtRate(int rate, int seconds, uint64_t& done) {
+  SippUas uas(FreePort(), rate * seconds);
+  Driver d(uas.port);
+  const int total = rate * seconds;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < total; ++i) {
+    auto due = start + std::chrono::microseconds(static_cast<int64_t>(1e6 * i / rate));
+    std::this_thread::sleep_until(due);
+    LegRequest r;
+    r.leg = LegId{static_cast<uint64_t>(i + 1)};
+    r.kind = LegKind::kCustomer;
+    r.destination = "+1201555" + std::to_string(1000000 + i).substr(1);
+    r.caller_id = "+12015550000";
+    d.loop.Post([&d, r] { d.phones->Originate(r); });
+  }
+  std::unique_lock lock(d.mutex);
+  d.cv.wait_for(lock, 40s, [&] { return d.answered + d.failed >= static_cast<uint64_t>(total); });
+  done = d.answered;
+  bool ok = d.answered == static_cast<uint64_t>(total) && d.failed == 0;
+  lock.unlock();
+  // Full calls: the UAS exits 0 only when every call got its ACK and BYE.
+  ok = Reap(uas.pid, 15s) == 0 && ok;
+  uas.pid = -1;
+  return ok;
+}
+
+// sipp UAC → sipp UAS at `rate` for `seconds`: true when sipp reports no failed call.
+bool SippAtRate(int rate, int seconds) {
+  SippUas uas(FreePort(), rate * seconds);
+  std::string log = "/tmp/outdial_bench_uac.log";
+  pid_t uac = Spawn({"sipp",
+                     "-sn",
+                     "uac",
+                     "127.0.0.1:" + std::to_string(uas.port),
+                     "-nostdin",
+                     "-i",
+                     "127.0.0.1",
+                     "-mi",
+                     "127.0.0.1",
+                     "-p",
+                     std::to_string(FreePort()),
+                     "-mp",
+                     std::to_string(FreePort()),
+                     "-r",
+                     std::to_string(rate),
+                     "-m",
+                     std::to_string(rate * seconds),
+                     "-l",
+                     "100000",
+                     "-max_socket",
+                     "4096",
+                     "-timeout",
+                     std::to_string(seconds + 15) + "s",
+                     "-timeout_error"},
+                    log);
+  bool ok = Reap(uac, std::chrono::seconds(seconds + 20)) == 0;
+  ok = Reap(uas.pid, 15s) == 0 && ok;
+  uas.pid = -1;
+  return ok;
+}
+
+int RateBench(int seconds) {
+  std::printf("call origination, %d s per step, full calls INVITE..BYE against a sipp UAS on 127.0.0.1\n",
+              seconds);
+  int best_ours = 0, best_sipp = 0;
+  for (int rate : {100, 200, 400, 600, 800, 1000, 1500, 2000, 3000}) {
+    uint64_t done = 0;
+    bool ours = OutdialAtRate(rate, seconds, done);
+    bool theirs = SippAtRate(rate, seconds);
+    std::printf("  %4d calls/s: outdial %s (%llu/%d answered), sipp uac %s\n", rate, ours ? "ok  " : "FAIL",
+                static_cast<unsigned long long>(done), rate * seconds, theirs ? "ok" : "FAIL");
+    std::fflush(stdout);
+    // The highest rate below the first failure of each.
+    if (ours && best_ours >= 0) best_ours = rate;
+    if (!ours && best_ours >= 0) best_ours = -best_ours - 1;
+    if (theirs && best_sipp >= 0) best_sipp = rate;
+    if (!theirs && best_sipp >= 0) best_sipp = -best_sipp - 1;
+    if (best_ours < 0 && best_sipp < 0) break;
+  }
+  if (best_ours < 0) best_ours = -best_ours - 1;
+  if (best_sipp < 0) best_sipp = -best_sipp - 1;
+  std::printf("highest rate with zero failed calls: outdial %d/s, sipp uac %d/s, ratio %.2f\n", best_ours,
+              best_sipp, best_sipp ? static_cast<double>(best_ours) / best_sipp : 0.0);
+  return 0;
+}
+
+// CPU seconds of this process's thread named `name` (utime + stime from /proc).
+double ThreadCpu(const char* name) {
+  DIR* dir = ::opendir("/proc/self/task");
+  double total = 0;
+  while (dirent* e = dir ? ::readdir(dir) : nullptr) {
+    if (e->d_name[0] == '.') continue;
+    std::string base = std::string("/proc/self/task/") + e->d_name;
+    std::ifstream comm(base + "/comm");
+    std::string c;
+    std::getline(comm, c);
+    if (c != name) continue;
+    std::ifstream stat(base + "/stat");
+    std::string s((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    auto rp = s.rfind(')');
+    std::vector<std::string> f;
+    size_t p = rp + 2;
+    while (p < s.size()) {
+      size_t q = s.find(' ', p);
+      f.push_back(s.substr(p, q - p));
+      if (q == std::string::npos) break;
+      p = q + 1;
+    }
+    total += (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  }
+  if (dir) ::closedir(dir);
+  return total;
+}
+
+// A sipp UAS answering calls in order, the SDP of call k naming the RTP port on line k of `ports`.
+struct SippInfUas {
+  explicit SippInfUas(const std::vector<uint16_t>& ports) {
+    port = FreePort();
+    csv = "/tmp/outdial_bench_ports_" + std::to_string(port) + ".csv";
+    std::ofstream out(csv);
+    out << "SEQUENTIAL\n";
+    for (uint16_t p : ports) out << p << "\n";
+    out.close();
+    pid = Spawn({"sipp",
+                 "-sf",
+                 std::string(OUTDIAL_SIP_SCENARIOS) + "/uas_answer_inf.xml",
+                 "-inf",
+                 csv,
+                 "-nostdin",
+                 "-i",
+                 "127.0.0.1",
+                 "-mi",
+                 "127.0.0.1",
+                 "-p",
+                 std::to_string(port),
+                 "-mp",
+                 std::to_string(FreePort()),
+                 "-d",
+                 "0",
+                 "-max_socket",
+                 "4096",
+                 "-l",
+                 "100000"},
+                "/tmp/outdial_bench_inf_" + std::to_string(port) + ".log");
+    std::this_thread::sleep_for(300ms);
+  }
+  ~SippInfUas() {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    ::unlink(csv.c_str());
+  }
+  uint16_t port = 0;
+  pid_t pid = -1;
+  std::string csv;
+};
+
+int MediaBench(int calls, int seconds) {
+  // Every call: an agent leg and a customer leg, answered by two sipp UASes whose SDP names one
+  // bench socket per leg; the bench plays 20 ms µ-law packets from every socket and counts what
+  // arrives. Legs are set up one after the other so that call k gets line k of each CSV.
+  struct Phone {
+    int fd = -1;
+    uint16_t port = 0;
+    uint16_t server_port = 0;
+    uint64_t received = 0;
+  };
+  const size_t n = static_cast<size_t>(calls);
+  std::vector<Phone> agents(n), customers(n);
+  std::vector<uint16_t> agent_ports, customer_ports;
+  int ep = ::epoll_create1(0);
+  auto open = [&](Phone& p, uint64_t tag) {
+    p.fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(p.fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+    socklen_t len = sizeof(a);
+    ::getsockname(p.fd, reinterpret_cast<sockaddr*>(&a), &len);
+    p.port = ntohs(a.sin_port);
+    int buf = 1 << 20;
+    ::setsockopt(p.fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = tag;
+    ::epoll_ctl(ep, EPOLL_CTL_ADD, p.fd, &ev);
+  };
+  for (size_t i = 0; i < n; ++i) {
+    open(agents[i], 2 * i);
+    open(customers[i], 2 * i + 1);
+    agent_ports.push_back(agents[i].port);
+    customer_ports.push_back(customers[i].port);
+  }
+  SippInfUas agent_uas(agent_ports), trunk(customer_ports);
+  Driver d(trunk.port, 20000, 39999);
+  d.hangup_on_answer = false;
+  // Legs are originated in order, so the k-th INVITE at each UAS takes line k of its CSV.
+  for (size_t i = 0; i < n; ++i) {
+    LegRequest a;
+    a.leg = LegId{2 * i + 1};
+    a.kind = LegKind::kAgentStation;
+    a.destination = "sip:agent" + std::to_string(i) + "@127.0.0.1:" + std::to_string(agent_uas.port);
+    LegRequest c;
+    c.leg = LegId{2 * i + 2};
+    c.kind = LegKind::kCustomer;
+    c.destination = "+1201555" + std::to_string(1000000 + i).substr(1);
+    c.caller_id = "+12015550000";
+    c.bridge_with = a.leg;
+    c.cpa = true;  // AMD on every new answer
+    c.amd = true;
+    d.loop.Post([&d, a, c] {
+      d.phones->Originate(a);
+      d.phones->Originate(c);
+    });
+    if (i % 20 == 19) std::this_thread::sleep_for(20ms);  // sipp's UAS takes calls at its own pace
+  }
+  for (int tries = 0; tries < 500; ++tries) {
+    bool all = true;
+    for (size_t i = 0; i < n && all; ++i) {
+      agents[i].server_port = d.phones->LocalRtpPort(LegId{2 * i + 1});
+      customers[i].server_port = d.phones->LocalRtpPort(LegId{2 * i + 2});
+      all = agents[i].server_port != 0 && customers[i].server_port != 0;
+    }
+    if (all) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  std::atomic<bool> stop{false};
+  std::thread rx([&] {
+    epoll_event evs[256];
+    char buf[2048];
+    while (!stop) {
+      int k = ::epoll_wait(ep, evs, 256, 50);
+      for (int j = 0; j < k; ++j) {
+        uint64_t tag = evs[j].data.u64;
+        Phone& p = tag % 2 ? customers[tag / 2] : agents[tag / 2];
+        while (::recv(p.fd, buf, sizeof(buf), 0) > 0) ++p.received;
+      }
+    }
+  });
+  std::atomic<uint64_t> sent{0};
+  std::atomic<bool> counting{false};
+  std::thread tx([&] {
+    // A 400 Hz tone in µ-law: audio for the analysers, not silence.
+    uint8_t pkt[12 + 160];
+    pkt[0] = 0x80;
+    pkt[1] = 0;
+    std::memset(pkt + 4, 0, 8);
+    for (int i = 0; i < 160; ++i) {
+      int v = static_cast<int>(6000 * std::sin(2 * 3.14159265 * 400 * i / 8000.0));
+      pkt[12 + i] = static_cast<uint8_t>(0xff ^ (v < 0 ? 0x80 : 0) ^ std::min(0x7f, std::abs(v) >> 8));
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    for (int t = 0; !stop; ++t) {
+      std::this_thread::sleep_until(t0 + std::chrono::milliseconds(20 * t));
+      pkt[2] = static_cast<uint8_t>(t >> 8);
+      pkt[3] = static_cast<uint8_t>(t);
+      for (size_t i = 0; i < n; ++i) {
+        for (Phone* p : {&agents[i], &customers[i]}) {
+          sockaddr_in a{};
+          a.sin_family = AF_INET;
+          a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+          a.sin_port = htons(p->server_port);
+          ::sendto(p->fd, pkt, sizeof(pkt), 0, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+          if (counting) ++sent;
+        }
+      }
+    }
+  });
+  // Phase 1: every customer leg is being analysed at once (the worst case of "AMD on every answer").
+  const double cpu_a0 = ThreadCpu("outdial-sip");
+  auto ta = std::chrono::steady_clock::now();
+  {
+    std::unique_lock lock(d.mutex);
+    d.cv.wait_for(lock, 20s, [&] { return d.answered >= 2 * n; });
+  }
+  const double cpa_wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - ta).count();
+  const double cpa_cpu = ThreadCpu("outdial-sip") - cpu_a0;
+  const uint64_t answered = d.answered;
+  const uint64_t failed = d.failed;
+  // Phase 2: relay only.
+  std::this_thread::sleep_for(200ms);
+  auto received = [&] {
+    uint64_t sum = 0;
+    for (size_t i = 0; i < n; ++i) sum += agents[i].received + customers[i].received;
+    return sum;
+  };
+  const uint64_t got0 = received();
+  const auto sent0 = sent.load();
+  counting = true;
+  const double cpu0 = ThreadCpu("outdial-sip");
+  auto t0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  counting = false;
+  const double cpu = ThreadCpu("outdial-sip") - cpu0;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const uint64_t out = sent.load() - sent0;
+  std::this_thread::sleep_for(100ms);  // what was in flight when the window closed
+  const uint64_t got = received() - got0;
+  stop = true;
+  tx.join();
+  rx.join();
+  std::printf(
+      "anchored media: %d bridged calls (%llu/%zu legs answered, %llu failed), CPA on every customer answer\n"
+      "  CPA phase: %.1f s wall, libre thread %.1f%% of one core\n"
+      "  relay %d s, G.711 20 ms both ways: sent %llu, received %llu (loss %.3f%%)\n"
+      "  libre thread CPU %.2f s of %.2f s = %.1f%% of one core, %.4f%% per call\n",
+      calls, static_cast<unsigned long long>(answered), 2 * n, static_cast<unsigned long long>(failed),
+      cpa_wall, 100.0 * cpa_cpu / cpa_wall, seconds, static_cast<unsigned long long>(out),
+      static_cast<unsigned long long>(got),
+      out ? 100.0 * static_cast<double>(out - std::min(out, got)) / static_cast<double>(out) : 0.0, cpu, wall,
+      100.0 * cpu / wall, 100.0 * cpu / wall / calls);
+  ::close(ep);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode = argc > 1 ? argv[1] : "rate";
+  int seconds = 5, calls = 100;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--calls") == 0) calls = std::atoi(argv[i + 1]);
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  if (mode == "rate") return RateBench(seconds);
+  if (mode == "media") return MediaBench(calls, seconds);
+  std::fprintf(stderr, "usage: sip_bench rate|media [--seconds S] [--calls N]\n");
+  return 2;
+}
