@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/web.sh
 cmake --preset release
 cmake --build --preset release --target outdial
 exec ./build/release/outdial serve --demo "$@"

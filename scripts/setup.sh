@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
   libhowardhinnant-date-dev tzdata libfmt-dev nlohmann-json3-dev libcli11-dev
-  libspdlog-dev libtomlplusplus-dev libboost-dev libsqlite3-dev
+  libspdlog-dev libtomlplusplus-dev libboost-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   libphonenumber-dev libpqxx-dev libsodium-dev prometheus-cpp-dev libsimdjson-dev
   libre-dev libspandsp-dev

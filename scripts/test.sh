@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/web.sh
 cmake --preset ci
 cmake --build --preset ci
 ctest --preset ci -j "$(nproc)"

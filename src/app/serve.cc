@@ -19,9 +19,11 @@
 #include "api/metrics.h"
 #include "api/rest_api.h"
 #include "app/catalog_load.h"
+#include "app/db/startup.h"
 #include "app/engine_loop.h"
 #include "engine/dialer.h"
 #include "store/memory/memory_catalog.h"
+#include "store/open.h"
 #include "telephony/sim/sim_telephony.h"
 
 namespace outdial::app {
@@ -176,21 +178,36 @@ int RunServer(const ServeOptions& options) {
   api::HashCost hash_cost =
       config.password_hash == "minimal" ? api::HashCost::kMinimal : api::HashCost::kInteractive;
 
-  // The store: in memory until the SQLite/PostgreSQL store is part of this build.
-  if (config.database_url != "memory:") {
-    spdlog::warn(
-        "database.url = \"{}\" is not available in this build; keeping state in memory (\"memory:\")",
-        config.database_url);
-  }
-  store::MemoryCatalog catalog;
-
   EngineLoop loop;
   std::vector<telephony::SimRule> rules;
   for (const auto& r : config.sim_rules)
     rules.push_back({r.match, *telephony::SimOutcomeFromString(r.outcome), r.after_ms});
   telephony::SimTelephony phones(loop, loop, telephony::RulePicker(std::move(rules)));
+  // The store: SQLite or PostgreSQL from database.url, or everything in memory with "memory:".
+  // Either object is both the Catalog and the engine's Store.
+  std::unique_ptr<store::MemoryCatalog> memory;
+  std::unique_ptr<store::sql::SqlDatabase> db;
+  engine::Catalog* catalog_port = nullptr;
+  engine::Store* store_port = nullptr;
+  if (config.database_url == "memory:") {
+    memory = std::make_unique<store::MemoryCatalog>();
+    catalog_port = memory.get();
+    store_port = memory.get();
+  } else {
+    auto opened = store::OpenDatabase(config.database_url,
+                                      [&loop](std::function<void()> fn) { loop.Post(std::move(fn)); });
+    if (!opened.ok()) {
+      std::cerr << "error: database.url = \"" << config.database_url << "\": " << opened.error().message
+                << "\n";
+      return 1;
+    }
+    db = std::move(*opened);
+    catalog_port = db.get();
+    store_port = db.get();
+  }
+  engine::Catalog& catalog = *catalog_port;
   api::EventHub hub(loop, loop);
-  engine::Dialer dialer({loop, loop, phones, catalog, hub},
+  engine::Dialer dialer({loop, loop, phones, *store_port, hub},
                         engine::DatacenterConfig{config.datacenter_name, config.datacenter_max_calls});
   hub.Attach(&dialer);
   loop.Start();
@@ -205,14 +222,11 @@ int RunServer(const ServeOptions& options) {
     }
     demo = *seeded;
   }
-  if (auto recovered = catalog.Recover(loop.Now()); !recovered.ok()) {
-    std::cerr << "error: recovery failed: " << recovered.error().message << "\n";
-    loop.Stop();
-    return 1;
-  }
-  auto loaded = loop.Call([&] { return LoadIntoDialer(catalog, dialer); });
+  auto loaded = RecoverAndLoad(
+      catalog, dialer, loop.Now(), [&loop](std::function<void()> fn) { loop.Post(std::move(fn)); },
+      [&loop](std::function<void()> fn) { loop.Call(std::move(fn)); });
   if (!loaded.ok()) {
-    std::cerr << "error: loading the stored state failed: " << loaded.error().message << "\n";
+    std::cerr << "error: " << loaded.error().message << "\n";
     loop.Stop();
     return 1;
   }
@@ -263,9 +277,13 @@ int RunServer(const ServeOptions& options) {
       std::cout << "demo: tenant 'demo' exists already; nothing seeded" << std::endl;
     }
   }
-  if (config.database_url != "memory:" || options.demo) {
-    std::cout << "note: state is kept in memory in this build (database.url = \"memory:\")" << std::endl;
-  }
+  std::cout << fmt::format(
+                   "database {}: {} campaigns, {} contacts, {} agents loaded in {:.2f} s; recovery closed {} "
+                   "interrupted attempts and released {} held contacts",
+                   config.database_url, loaded->campaigns, loaded->contacts, loaded->agents,
+                   loaded->load_seconds, loaded->recovery.attempts_interrupted,
+                   loaded->recovery.contacts_released)
+            << std::endl;
   while (!g_stop) {
     std::unique_lock lock(g_stop_mutex);
     g_stop_cv.wait_for(lock, std::chrono::milliseconds(200));

@@ -1642,6 +1642,22 @@ void Dialer::RemoveDnc(TenantId tenant, const std::string& list, const std::stri
   if (l != it->second.dnc.end()) l->second.erase(number);
 }
 
+void Dialer::RestoreDnc(TenantId tenant, const std::string& list, const std::string& number) {
+  if (TenantRt* t = Impl::Find(impl_->tenants, tenant)) t->dnc[list].insert(number);
+}
+
+core::Result<void> Dialer::RestoreAttemptCounts(CampaignId id,
+                                                const std::array<int64_t, core::kOutcomeCount>& by_outcome) {
+  CampaignRt* camp = impl_->FindCampaign(id);
+  if (camp == nullptr) return MakeError(ErrorCode::kNotFound, "No such campaign.");
+  camp->attempts_by_outcome = by_outcome;
+  camp->attempts_total = 0;
+  for (int64_t n : by_outcome) camp->attempts_total += n;
+  return Ok{};
+}
+
+void Dialer::SetIdFloor(uint64_t max_used_id) { impl_->next_id = std::max(impl_->next_id, max_used_id + 1); }
+
 bool Dialer::IsOnDnc(TenantId tenant, const std::string& list, const std::string& number) const {
   auto it = impl_->tenants.find(tenant);
   if (it == impl_->tenants.end()) return false;

@@ -127,6 +127,14 @@ class Dialer final : public TelephonyListener {
   bool IsOnDnc(TenantId tenant, const std::string& list, const std::string& number) const;
   core::ZoneTable& zones();
 
+  // --- start-up load (state read back from the store; nothing is written again) ---
+  // A stored DNC entry: like AddDnc, without writing it back.
+  void RestoreDnc(TenantId tenant, const std::string& list, const std::string& number);
+  // Attempts so far per outcome, so campaign stats survive a restart.
+  core::Result<void> RestoreAttemptCounts(CampaignId id, const std::array<int64_t, core::kOutcomeCount>& by_outcome);
+  // The largest id the store holds (attempt ids): ids the engine assigns from now on are above it.
+  void SetIdFloor(uint64_t max_used_id);
+
   // --- agent actions (API.md "Agent actions") ---
   void Login(AgentId agent, ActionDone done);
   void Logout(AgentId agent, ActionDone done);

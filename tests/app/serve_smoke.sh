@@ -10,6 +10,8 @@ cat >"$dir/outdial.toml" <<'TOML'
 [server]
 listen = "127.0.0.1:0"
 web_root = "WEBROOT"
+[database]
+url = "memory:"
 [datacenter]
 name = "smoke-dc"
 max_concurrent_calls = 20

@@ -1,0 +1,138 @@
+// SqlDatabase: the durable store, written once over the SQL driver interface (sql.h) and used by
+// both SQLite (store/sqlite) and PostgreSQL (store/postgres). One object is both the engine's
+// Store (hot-path writes) and the Catalog (administration, queries, recovery, start-up load), over
+// the tables of the dialect's migrations/0001_init.sql.
+//
+// Two connections:
+//  - the writer connection belongs to the group-commit writer thread. Commit() only enqueues; the
+//    writer takes every pending batch, writes them in one transaction, commits, and then posts each
+//    `on_durable` to the engine thread through `post_to_engine`, in Commit order. A batch that fails
+//    (e.g. a foreign key) is retried alone inside a savepoint, so it fails alone and stores nothing.
+//  - the catalog connection serves Catalog calls synchronously, one at a time (a mutex). Reads run
+//    beside the writer (WAL / MVCC); catalog writes take the database's write lock for their own
+//    short transaction, and the busy timeout makes the other side wait instead of failing.
+//
+// Threading: Commit from the engine thread; Catalog calls from any thread; Flush from any thread
+// but the engine's when `post_to_engine` runs tasks on it later. Destruction writes what is queued,
+// then stops the writer; the callbacks of those last batches are still posted.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string_view>
+#include <thread>
+
+#include "engine/catalog.h"
+#include "engine/store.h"
+#include "store/sql/sql.h"
+
+namespace outdial::store::sql {
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+// Applies the missing migrations in one transaction, recording each in `schema_migrations`;
+// refuses (VALIDATION_FAILED) a database whose schema is newer than the newest migration known.
+core::Result<void> Migrate(Connection& connection, std::span<const Migration> migrations);
+// The highest version recorded in schema_migrations (0 for an empty database).
+core::Result<int> SchemaVersion(Connection& connection);
+
+using PostToEngine = std::function<void(std::function<void()>)>;
+
+class SqlDatabase : public engine::Store, public engine::Catalog {
+ public:
+  // The connections are migrated already. Starts the writer thread.
+  SqlDatabase(std::unique_ptr<Connection> catalog, std::unique_ptr<Connection> writer, PostToEngine post);
+  ~SqlDatabase() override;
+  SqlDatabase(const SqlDatabase&) = delete;
+  SqlDatabase& operator=(const SqlDatabase&) = delete;
+
+  // --- engine::Store ---
+  void Commit(engine::WriteBatch batch, std::function<void(core::Result<void>)> on_durable) override;
+  // Returns once every batch committed before the call is written and its callback posted.
+  void Flush();
+  // Batches and transactions written so far (the group-commit ratio is batches / transactions).
+  uint64_t batches_written() const;
+  uint64_t transactions_written() const;
+
+  // --- engine::Catalog ---
+  core::Result<engine::TenantRow> CreateTenant(const core::TenantSettings& settings,
+                                               engine::UserRow admin) override;
+  core::Result<engine::TenantRow> GetTenant(core::TenantId tenant) override;
+  core::Result<engine::TenantRow> FindTenantByName(std::string_view name) override;
+  core::Result<engine::TenantRow> UpdateTenant(core::TenantId tenant,
+                                               const core::TenantSettings& settings) override;
+  core::Result<engine::UserRow> CreateUser(engine::UserRow user) override;
+  core::Result<engine::UserRow> GetUser(core::TenantId tenant, core::AgentId user) override;
+  core::Result<engine::UserRow> FindUser(core::TenantId tenant, std::string_view username) override;
+  core::Result<std::vector<engine::UserRow>> ListUsers(core::TenantId tenant) override;
+  core::Result<engine::UserRow> UpdateUser(const engine::UserRow& user) override;
+  core::Result<void> DeleteUser(core::TenantId tenant, core::AgentId user) override;
+  core::Result<void> CreateSession(const engine::SessionRow& session) override;
+  core::Result<engine::SessionRow> FindSession(std::string_view token_hash) override;
+  core::Result<void> DeleteSession(std::string_view token_hash) override;
+  core::Result<engine::CampaignRow> CreateCampaign(core::TenantId tenant,
+                                                   const core::CampaignSettings& settings) override;
+  core::Result<engine::CampaignRow> GetCampaign(core::TenantId tenant, core::CampaignId campaign) override;
+  core::Result<std::vector<engine::CampaignRow>> ListCampaigns(core::TenantId tenant) override;
+  core::Result<engine::CampaignRow> UpdateCampaign(core::TenantId tenant, core::CampaignId campaign,
+                                                   const core::CampaignSettings& settings) override;
+  core::Result<engine::CampaignRow> SetCampaignStatus(core::TenantId tenant, core::CampaignId campaign,
+                                                      core::CampaignStatus status) override;
+  core::Result<void> DeleteCampaign(core::TenantId tenant, core::CampaignId campaign) override;
+  core::Result<void> InsertContacts(core::TenantId tenant, core::CampaignId campaign,
+                                    std::vector<engine::ContactRow>& rows) override;
+  core::Result<engine::ContactPage> ListContacts(core::TenantId tenant, core::CampaignId campaign,
+                                                 std::optional<core::ContactState> state, size_t limit,
+                                                 std::string_view cursor) override;
+  core::Result<engine::ContactDetail> GetContact(core::TenantId tenant, core::ContactId contact) override;
+  core::Result<void> AddDnc(const engine::DncRecord& entry) override;
+  core::Result<void> RemoveDnc(core::TenantId tenant, std::string_view list,
+                               std::string_view number) override;
+  core::Result<engine::DncPage> ListDnc(core::TenantId tenant, std::string_view list, size_t limit,
+                                        std::string_view cursor) override;
+  core::Result<engine::RecoveryReport> Recover(core::TimePoint now) override;
+  core::Result<void> Load(engine::LoadSink& sink) override;
+
+ protected:
+  // For dialect-specific extensions (PostgreSQL's ClaimContacts): run `fn` with the catalog
+  // connection locked.
+  template <typename Fn>
+  auto WithCatalog(Fn&& fn) {
+    std::lock_guard lock(catalog_mutex_);
+    return fn(*catalog_);
+  }
+
+ private:
+  struct Pending {
+    engine::WriteBatch batch;
+    std::function<void(core::Result<void>)> on_durable;
+  };
+  void WriterLoop();
+  // Writes `group` (one transaction, a savepoint per batch after a failure); one result per batch.
+  std::vector<core::Result<void>> WriteGroup(std::vector<Pending>& group);
+
+  std::mutex catalog_mutex_;
+  std::unique_ptr<Connection> catalog_;
+
+  std::unique_ptr<Connection> writer_;
+  PostToEngine post_;
+  mutable std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::condition_variable done_cv_;
+  std::deque<Pending> queue_;
+  uint64_t enqueued_ = 0;
+  uint64_t done_ = 0;
+  uint64_t transactions_ = 0;
+  bool stopping_ = false;
+  std::thread writer_thread_;
+};
+
+}  // namespace outdial::store::sql

@@ -1,0 +1,678 @@
+// The store contract: one suite run against every implementation of engine::Store +
+// engine::Catalog (SQLite in a temp dir, PostgreSQL in a throwaway cluster). Every Catalog call,
+// tenant isolation, conflicts, batch atomicity, Commit ordering and durability across reopen,
+// migrations, Recover and Load.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <map>
+#include <mutex>
+
+#include "core/settings_json.h"
+#include "tests/store/backends.h"
+
+namespace outdial::store::testing {
+namespace {
+
+using core::CampaignStatus;
+using core::ContactState;
+using core::ErrorCode;
+using core::FromEpochMs;
+using engine::ContactRow;
+
+constexpr int64_t kT0 = 1'780'000'000'000;  // 2026-05-28
+
+class StoreContract : public ::testing::TestWithParam<BackendFactory> {
+ protected:
+  void SetUp() override {
+    backend_ = GetParam().make();
+    if (auto why = backend_->Unavailable(); !why.empty())
+      GTEST_SKIP() << "SKIPPED " << GetParam().name << ": " << why;
+    Reopen();
+  }
+  void TearDown() override { db_.reset(); }
+
+  void Reopen() {
+    db_.reset();
+    // Callbacks run inline on the writer thread: enough for tests, which wait on futures.
+    auto opened = backend_->Open([](std::function<void()> fn) { fn(); });
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    db_ = std::move(*opened);
+  }
+
+  core::Result<void> CommitAndWait(engine::WriteBatch batch) {
+    std::promise<core::Result<void>> done;
+    auto future = done.get_future();
+    db_->Commit(std::move(batch), [&](core::Result<void> r) { done.set_value(std::move(r)); });
+    return future.get();
+  }
+
+  engine::TenantRow MakeTenant(const std::string& name) {
+    core::TenantSettings ts;
+    ts.name = name;
+    engine::UserRow admin;
+    admin.username = "admin";
+    admin.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+    admin.role = engine::Role::kAdmin;
+    auto t = db_->CreateTenant(ts, admin);
+    EXPECT_TRUE(t.ok()) << t.error().message;
+    return t.ok() ? *t : engine::TenantRow{};
+  }
+
+  engine::CampaignRow MakeCampaign(core::TenantId tenant, const std::string& name = "Renewals") {
+    core::CampaignSettings cs;
+    cs.name = name;
+    cs.mode = core::CampaignMode::kPreviewStandard;
+    cs.max_attempts = 2;
+    cs.retry[static_cast<size_t>(core::RetryKey::kInterrupted)] = core::RetryRule{600, true};
+    auto c = db_->CreateCampaign(tenant, cs);
+    EXPECT_TRUE(c.ok()) << c.error().message;
+    return c.ok() ? *c : engine::CampaignRow{};
+  }
+
+  static ContactRow Row(const std::string& name, std::string number, uint8_t priority = 0) {
+    ContactRow row;
+    row.contact.name = name;
+    row.contact.phones.push_back(core::Phone{std::move(number), "mobile", 0, false});
+    row.contact.priority = priority;
+    row.contact.fields = {{"account", "AC-" + name}, {"note", "says \"hi\"\n"}};
+    row.contact.next_eligible_at = FromEpochMs(kT0);
+    row.timezone = "America/New_York";
+    return row;
+  }
+
+  std::vector<ContactRow> Insert(core::TenantId tenant, core::CampaignId campaign, int n, int first = 0) {
+    std::vector<ContactRow> rows;
+    for (int i = 0; i < n; ++i) {
+      rows.push_back(Row("c" + std::to_string(first + i), "+1201555" + std::to_string(1000 + first + i)));
+    }
+    auto r = db_->InsertContacts(tenant, campaign, rows);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return rows;
+  }
+
+  static engine::AttemptRecord Attempt(uint64_t id, const engine::CampaignRow& campaign,
+                                       const ContactRow& row, int64_t started) {
+    engine::AttemptRecord a;
+    a.id = core::CallId{id};
+    a.tenant_id = campaign.tenant_id;
+    a.campaign_id = campaign.id;
+    a.contact_id = row.contact.id;
+    a.agent_id = core::AgentId{7};
+    a.number = row.contact.phones[0].number;
+    a.started_at = FromEpochMs(started);
+    return a;
+  }
+
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<sql::SqlDatabase> db_;
+};
+
+// ---- tenants, users, sessions ---------------------------------------------------------------------
+
+TEST_P(StoreContract, TenantsCreateFindUpdateAndConflict) {
+  auto t = MakeTenant("acme");
+  EXPECT_TRUE(t.id.valid());
+  auto got = db_->GetTenant(t.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->settings.name, "acme");
+  EXPECT_GT(core::ToEpochMs(got->created_at), 0);
+  auto by_name = db_->FindTenantByName("acme");
+  ASSERT_TRUE(by_name.ok());
+  EXPECT_EQ(by_name->id, t.id);
+  EXPECT_EQ(db_->FindTenantByName("nobody").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(db_->GetTenant(core::TenantId{999}).error().code, ErrorCode::kNotFound);
+
+  // A taken name is CONFLICT, and the admin of the refused tenant is not created either.
+  core::TenantSettings dup;
+  dup.name = "acme";
+  EXPECT_EQ(db_->CreateTenant(dup, engine::UserRow{}).error().code, ErrorCode::kConflict);
+
+  core::TenantSettings changed = got->settings;
+  changed.max_concurrent_calls = 7;
+  changed.default_timezone = "Europe/Paris";
+  auto updated = db_->UpdateTenant(t.id, changed);
+  ASSERT_TRUE(updated.ok()) << updated.error().message;
+  EXPECT_EQ(updated->settings.max_concurrent_calls, 7);
+  EXPECT_EQ(db_->GetTenant(t.id)->settings.default_timezone, "Europe/Paris");
+  EXPECT_EQ(db_->UpdateTenant(core::TenantId{999}, changed).error().code, ErrorCode::kNotFound);
+  auto other = MakeTenant("globex");
+  changed.name = "globex";
+  EXPECT_EQ(db_->UpdateTenant(t.id, changed).error().code, ErrorCode::kConflict);
+  (void)other;
+}
+
+TEST_P(StoreContract, UsersAreIsolatedPerTenant) {
+  auto a = MakeTenant("a");
+  auto b = MakeTenant("b");
+  auto admin = db_->FindUser(a.id, "admin");
+  ASSERT_TRUE(admin.ok());
+  EXPECT_EQ(admin->role, engine::Role::kAdmin);
+  EXPECT_EQ(admin->password_hash.rfind("$argon2id$", 0), 0u);
+
+  engine::UserRow u;
+  u.tenant_id = a.id;
+  u.username = "alice";
+  u.password_hash = "$argon2id$x";
+  u.role = engine::Role::kAgent;
+  u.team = "north";
+  u.station = "sim:auto";
+  auto created = db_->CreateUser(u);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_TRUE(created->id.valid());
+  EXPECT_EQ(db_->CreateUser(u).error().code, ErrorCode::kConflict);
+  u.tenant_id = b.id;  // the same username in another tenant is fine
+  ASSERT_TRUE(db_->CreateUser(u).ok());
+  u.tenant_id = core::TenantId{999};
+  EXPECT_EQ(db_->CreateUser(u).error().code, ErrorCode::kNotFound);
+
+  EXPECT_EQ(db_->GetUser(a.id, created->id)->username, "alice");
+  EXPECT_EQ(db_->GetUser(b.id, created->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(db_->FindUser(a.id, "alice")->team, "north");
+  auto list = db_->ListUsers(a.id);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].username, "admin");
+  EXPECT_EQ((*list)[1].username, "alice");
+
+  engine::UserRow change = *created;
+  change.role = engine::Role::kSupervisor;
+  change.team = "south";
+  change.station = "sip:alice@pbx";
+  change.password_hash = "$argon2id$y";
+  auto updated = db_->UpdateUser(change);
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->role, engine::Role::kSupervisor);
+  EXPECT_EQ(updated->station, "sip:alice@pbx");
+  change.tenant_id = b.id;
+  EXPECT_EQ(db_->UpdateUser(change).error().code, ErrorCode::kNotFound);
+
+  engine::SessionRow s{"hash-1", created->id, a.id, FromEpochMs(kT0 + 3600'000)};
+  ASSERT_TRUE(db_->CreateSession(s).ok());
+  EXPECT_EQ(db_->CreateSession(s).error().code, ErrorCode::kConflict);
+  auto found = db_->FindSession("hash-1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->user_id, created->id);
+  EXPECT_EQ(found->tenant_id, a.id);
+  EXPECT_EQ(core::ToEpochMs(found->expires_at), kT0 + 3600'000);
+  EXPECT_EQ(db_->DeleteUser(b.id, created->id).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(db_->DeleteUser(a.id, created->id).ok());
+  EXPECT_EQ(db_->FindSession("hash-1").error().code, ErrorCode::kNotFound);  // sessions end with the user
+  EXPECT_EQ(db_->GetUser(a.id, created->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(db_->DeleteUser(a.id, created->id).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, SessionsCreateFindDelete) {
+  auto t = MakeTenant("s");
+  auto admin = db_->FindUser(t.id, "admin");
+  ASSERT_TRUE(admin.ok());
+  ASSERT_TRUE(db_->CreateSession({"tok", admin->id, t.id, FromEpochMs(kT0)}).ok());
+  EXPECT_TRUE(db_->FindSession("tok").ok());
+  ASSERT_TRUE(db_->DeleteSession("tok").ok());
+  EXPECT_EQ(db_->FindSession("tok").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(db_->DeleteSession("tok").ok());  // idempotent
+  EXPECT_EQ(db_->CreateSession({"x", core::AgentId{999}, t.id, FromEpochMs(kT0)}).error().code,
+            ErrorCode::kNotFound);
+}
+
+// ---- campaigns ----------------------------------------------------------------------------------
+
+TEST_P(StoreContract, CampaignsRoundTripSettingsAndStatus) {
+  auto a = MakeTenant("a");
+  auto b = MakeTenant("b");
+  core::CampaignSettings cs;
+  cs.name = "Win-back";
+  cs.description = "Former customers";
+  cs.mode = core::CampaignMode::kPreview;
+  cs.teams = {"north", "south"};
+  cs.max_attempts = 5;
+  cs.dnc_lists = {"internal"};
+  auto c = db_->CreateCampaign(a.id, cs);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->status, CampaignStatus::kDraft);
+  auto got = db_->GetCampaign(a.id, c->id);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(core::CampaignSettingsToJson(got->settings), core::CampaignSettingsToJson(cs));
+  EXPECT_EQ(db_->GetCampaign(b.id, c->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(db_->CreateCampaign(core::TenantId{999}, cs).error().code, ErrorCode::kNotFound);
+  cs.max_attempts = 0;
+  EXPECT_EQ(db_->CreateCampaign(a.id, cs).error().code, ErrorCode::kValidationFailed);
+  cs.max_attempts = 5;
+
+  auto second = MakeCampaign(a.id, "Second");
+  MakeCampaign(b.id, "Other tenant's");
+  auto list = db_->ListCampaigns(a.id);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, c->id);
+  EXPECT_EQ((*list)[1].id, second.id);
+
+  cs.description = "changed";
+  auto updated = db_->UpdateCampaign(a.id, c->id, cs);
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->settings.description, "changed");
+  EXPECT_EQ(db_->UpdateCampaign(b.id, c->id, cs).error().code, ErrorCode::kNotFound);
+  auto running = db_->SetCampaignStatus(a.id, c->id, CampaignStatus::kRunning);
+  ASSERT_TRUE(running.ok());
+  EXPECT_EQ(running->status, CampaignStatus::kRunning);
+  EXPECT_EQ(db_->GetCampaign(a.id, c->id)->status, CampaignStatus::kRunning);
+  EXPECT_EQ(db_->SetCampaignStatus(b.id, c->id, CampaignStatus::kPaused).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, DeleteCampaignTakesContactsAndAttempts) {
+  auto t = MakeTenant("t");
+  auto other = MakeTenant("o");
+  auto c = MakeCampaign(t.id);
+  auto rows = Insert(t.id, c.id, 3);
+  ASSERT_TRUE(CommitAndWait({{Attempt(10, c, rows[0], kT0)}, {}, {}, {}}).ok());
+  EXPECT_EQ(db_->DeleteCampaign(other.id, c.id).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(db_->DeleteCampaign(t.id, c.id).ok());
+  EXPECT_EQ(db_->GetCampaign(t.id, c.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(db_->GetContact(t.id, rows[0].contact.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(db_->DeleteCampaign(t.id, c.id).error().code, ErrorCode::kNotFound);
+}
+
+// ---- contacts -----------------------------------------------------------------------------------
+
+TEST_P(StoreContract, InsertContactsAssignsIdsInOrderAndRoundTrips) {
+  auto t = MakeTenant("t");
+  auto c = MakeCampaign(t.id);
+  std::vector<ContactRow> rows = {Row("Ava", "+12015550001", 10), Row("Ben", "+12015550002")};
+  rows[1].contact.phones.push_back(core::Phone{"+12015550003", "", 0, false});
+  rows[1].contact.fields = {{"z", "last"}, {"a", "first"}, {"unicode", "Zoë ✓"}};
+  ASSERT_TRUE(db_->InsertContacts(t.id, c.id, rows).ok());
+  EXPECT_TRUE(rows[0].contact.id.valid());
+  EXPECT_LT(rows[0].contact.id, rows[1].contact.id);
+  EXPECT_EQ(rows[1].contact.campaign_id, c.id);
+
+  auto detail = db_->GetContact(t.id, rows[1].contact.id);
+  ASSERT_TRUE(detail.ok()) << detail.error().message;
+  const core::Contact& got = detail->contact.contact;
+  EXPECT_EQ(got.name, "Ben");
+  EXPECT_EQ(detail->contact.timezone, "America/New_York");
+  ASSERT_EQ(got.phones.size(), 2u);
+  EXPECT_EQ(got.phones[1].number, "+12015550003");
+  EXPECT_EQ(got.fields, rows[1].contact.fields);  // order kept
+  EXPECT_EQ(got.state, ContactState::kCallable);
+  EXPECT_EQ(core::ToEpochMs(got.next_eligible_at), kT0);
+  EXPECT_TRUE(detail->attempts.empty());
+  EXPECT_EQ(db_->GetContact(t.id, rows[0].contact.id)->contact.contact.fields, rows[0].contact.fields);
+
+  auto other = MakeTenant("other");
+  EXPECT_EQ(db_->GetContact(other.id, rows[0].contact.id).error().code, ErrorCode::kNotFound);
+  std::vector<ContactRow> more = {Row("X", "+12015550009")};
+  EXPECT_EQ(db_->InsertContacts(other.id, c.id, more).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, AFailingContactBatchStoresNothing) {
+  auto t = MakeTenant("t");
+  auto c = MakeCampaign(t.id);
+  std::vector<ContactRow> rows = {Row("ok1", "+12015550001"), Row("bad", "+12015550002"),
+                                  Row("ok2", "+12015550003")};
+  rows[1].contact.phones.clear();
+  auto r = db_->InsertContacts(t.id, c.id, rows);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kValidationFailed);
+  ASSERT_EQ(r.error().details.size(), 1u);
+  EXPECT_EQ(r.error().details[0].field, "contacts[1].phones");
+  auto page = db_->ListContacts(t.id, c.id, std::nullopt, 100, "");
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->items.empty());
+}
+
+TEST_P(StoreContract, ListContactsPagesInImportOrderWithStateFilter) {
+  auto t = MakeTenant("t");
+  auto c = MakeCampaign(t.id);
+  auto c2 = MakeCampaign(t.id, "interleaved");
+  std::vector<ContactRow> all;
+  for (int k = 0; k < 5; ++k) {
+    auto part = Insert(t.id, c.id, 5, k * 5);
+    all.insert(all.end(), part.begin(), part.end());
+    Insert(t.id, c2.id, 2, 100 + k * 2);  // ids of another campaign in between
+  }
+  std::vector<uint64_t> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto page = db_->ListContacts(t.id, c.id, std::nullopt, 7, cursor);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    for (const auto& row : page->items) {
+      seen.push_back(row.contact.id.value);
+      ASSERT_EQ(row.contact.phones.size(), 1u);
+    }
+    cursor = page->next_cursor;
+    ++pages;
+  } while (!cursor.empty() && pages < 10);
+  ASSERT_EQ(seen.size(), 25u);
+  EXPECT_EQ(pages, 4);
+  for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], all[i].contact.id.value);
+
+  // State filter: mark two contacts done through the engine's write path.
+  engine::WriteBatch batch;
+  for (int i : {3, 17}) {
+    all[static_cast<size_t>(i)].contact.state = ContactState::kDone;
+    batch.contacts.push_back(engine::ToRecord(all[static_cast<size_t>(i)].contact));
+  }
+  ASSERT_TRUE(CommitAndWait(std::move(batch)).ok());
+  auto done = db_->ListContacts(t.id, c.id, ContactState::kDone, 1, "");
+  ASSERT_TRUE(done.ok());
+  ASSERT_EQ(done->items.size(), 1u);
+  EXPECT_EQ(done->items[0].contact.id, all[3].contact.id);
+  EXPECT_EQ(done->items[0].contact.phones.size(), 1u);
+  auto rest = db_->ListContacts(t.id, c.id, ContactState::kDone, 10, done->next_cursor);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->items.size(), 1u);
+  EXPECT_EQ(rest->items[0].contact.id, all[17].contact.id);
+  EXPECT_TRUE(rest->next_cursor.empty());
+
+  auto other = MakeTenant("other");
+  EXPECT_EQ(db_->ListContacts(other.id, c.id, std::nullopt, 10, "").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(db_->ListContacts(t.id, c.id, std::nullopt, 10, "garbage").error().code,
+            ErrorCode::kValidationFailed);
+}
+
+// ---- DNC ----------------------------------------------------------------------------------------
+
+TEST_P(StoreContract, DncIsIdempotentAndPaged) {
+  auto t = MakeTenant("t");
+  auto other = MakeTenant("o");
+  ASSERT_TRUE(db_->AddDnc({t.id, "tenant", "+12015550002", FromEpochMs(kT0), "admin"}).ok());
+  ASSERT_TRUE(db_->AddDnc({t.id, "tenant", "+12015550001", FromEpochMs(kT0 + 1), "admin"}).ok());
+  ASSERT_TRUE(db_->AddDnc({t.id, "tenant", "+12015550002", FromEpochMs(kT0 + 2), "disposition"}).ok());
+  ASSERT_TRUE(db_->AddDnc({t.id, "internal", "+12015550003", FromEpochMs(kT0), "admin"}).ok());
+  ASSERT_TRUE(db_->AddDnc({other.id, "tenant", "+12015550009", FromEpochMs(kT0), "admin"}).ok());
+  EXPECT_EQ(db_->AddDnc({core::TenantId{999}, "tenant", "+1", FromEpochMs(kT0), "admin"}).error().code,
+            ErrorCode::kNotFound);
+
+  auto page = db_->ListDnc(t.id, "tenant", 1, "");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].number, "+12015550001");
+  auto next = db_->ListDnc(t.id, "tenant", 1, page->next_cursor);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->items.size(), 1u);
+  EXPECT_EQ(next->items[0].number, "+12015550002");
+  EXPECT_EQ(next->items[0].source, "admin");  // the first entry is kept
+  EXPECT_EQ(core::ToEpochMs(next->items[0].added_at), kT0);
+  EXPECT_TRUE(next->next_cursor.empty());
+
+  ASSERT_TRUE(db_->RemoveDnc(t.id, "tenant", "+12015550001").ok());
+  ASSERT_TRUE(db_->RemoveDnc(t.id, "tenant", "+12015550001").ok());  // idempotent
+  ASSERT_TRUE(db_->RemoveDnc(t.id, "tenant", "+12015550009").ok());  // another tenant's: untouched
+  EXPECT_EQ(db_->ListDnc(t.id, "tenant", 10, "")->items.size(), 1u);
+  EXPECT_EQ(db_->ListDnc(other.id, "tenant", 10, "")->items.size(), 1u);
+}
+
+// ---- the engine's Store -------------------------------------------------------------------------
+
+TEST_P(StoreContract, CommitsAreDurableAcrossReopen) {
+  auto t = MakeTenant("t");
+  auto c = MakeCampaign(t.id);
+  auto rows = Insert(t.id, c.id, 2);
+  engine::WriteBatch batch;
+  auto a = Attempt(41, c, rows[0], kT0);
+  batch.attempts.push_back(a);
+  core::Contact contact = rows[0].contact;
+  contact.state = ContactState::kInProgress;
+  batch.contacts.push_back(engine::ToRecord(contact));
+  batch.audit.push_back({FromEpochMs(kT0), t.id, core::AgentId{7}, "accept", "offer=3 contact=1"});
+  ASSERT_TRUE(CommitAndWait(std::move(batch)).ok());
+
+  // The attempt ends: same id, replaced.
+  a.answered_at = FromEpochMs(kT0 + 5000);
+  a.ended_at = FromEpochMs(kT0 + 65000);
+  a.outcome = core::Outcome::kConnected;
+  a.sip_code = 200;
+  a.amd = core::AmdResult::kHuman;
+  a.disposition = "sale";
+  a.notes = "Renewed for 2 years";
+  contact.state = ContactState::kDone;
+  contact.attempts_made = 1;
+  contact.phones[0].attempts = 1;
+  contact.last_outcome = core::Outcome::kConnected;
+  engine::WriteBatch end;
+  end.attempts.push_back(a);
+  end.contacts.push_back(engine::ToRecord(contact));
+  end.dnc.push_back({t.id, "tenant", "+12015559999", FromEpochMs(kT0), "disposition"});
+  ASSERT_TRUE(CommitAndWait(std::move(end)).ok());
+
+  Reopen();
+  auto detail = db_->GetContact(t.id, rows[0].contact.id);
+  ASSERT_TRUE(detail.ok());
+  EXPECT_EQ(detail->contact.contact.state, ContactState::kDone);
+  EXPECT_EQ(detail->contact.contact.attempts_made, 1);
+  EXPECT_EQ(detail->contact.contact.phones[0].attempts, 1);
+  EXPECT_EQ(detail->contact.contact.last_outcome, core::Outcome::kConnected);
+  ASSERT_EQ(detail->attempts.size(), 1u);
+  const auto& got = detail->attempts[0];
+  EXPECT_EQ(got.id, core::CallId{41});
+  EXPECT_EQ(got.agent_id, core::AgentId{7});
+  EXPECT_EQ(got.number, rows[0].contact.phones[0].number);
+  EXPECT_EQ(core::ToEpochMs(*got.answered_at), kT0 + 5000);
+  EXPECT_EQ(core::ToEpochMs(*got.ended_at), kT0 + 65000);
+  EXPECT_EQ(got.outcome, core::Outcome::kConnected);
+  EXPECT_FALSE(got.reason.has_value());
+  EXPECT_EQ(got.sip_code, 200);
+  EXPECT_EQ(got.amd, core::AmdResult::kHuman);
+  EXPECT_EQ(got.disposition, "sale");
+  EXPECT_EQ(got.notes, "Renewed for 2 years");
+  EXPECT_EQ(db_->ListDnc(t.id, "tenant", 10, "")->items.size(), 1u);
+}
+
+TEST_P(StoreContract, CallbacksComeInCommitOrderAndAFailingBatchFailsAlone) {
+  auto t = MakeTenant("t");
+  auto c = MakeCampaign(t.id);
+  auto rows = Insert(t.id, c.id, 1);
+  std::mutex mu;
+  std::vector<std::pair<int, bool>> order;
+  std::promise<void> all_done;
+  constexpr int kBatches = 200;
+  for (int i = 0; i < kBatches; ++i) {
+    engine::WriteBatch b;
+    b.audit.push_back({FromEpochMs(kT0 + i), t.id, core::AgentId{1}, "skip", std::to_string(i)});
+    if (i == 77) {
+      // A foreign-key failure: the contact does not exist. Its audit row must not be stored.
+      ContactRow ghost = rows[0];
+      ghost.contact.id = core::ContactId{999'999};
+      b.attempts.push_back(Attempt(5000, c, ghost, kT0));
+    } else {
+      b.attempts.push_back(Attempt(static_cast<uint64_t>(100 + i), c, rows[0], kT0 + i));
+    }
+    db_->Commit(std::move(b), [&, i](core::Result<void> r) {
+      std::lock_guard lock(mu);
+      order.emplace_back(i, r.ok());
+      if (order.size() == kBatches) all_done.set_value();
+    });
+  }
+  ASSERT_EQ(all_done.get_future().wait_for(std::chrono::seconds(60)), std::future_status::ready);
+  for (int i = 0; i < kBatches; ++i) {
+    EXPECT_EQ(order[static_cast<size_t>(i)].first, i);
+    EXPECT_EQ(order[static_cast<size_t>(i)].second, i != 77) << i;
+  }
+  EXPECT_LE(db_->transactions_written(), static_cast<uint64_t>(kBatches));
+  auto detail = db_->GetContact(t.id, rows[0].contact.id);
+  ASSERT_TRUE(detail.ok());
+  EXPECT_EQ(detail->attempts.size(), static_cast<size_t>(kBatches - 1));
+  auto conn = backend_->Connect();
+  ASSERT_TRUE(conn.ok());
+  sql::Query q(**conn, "SELECT COUNT(*) FROM audit WHERE detail = '77'");
+  ASSERT_TRUE(q.Step().ok());
+  EXPECT_EQ(q.Int(0), 0);
+}
+
+// ---- migrations ---------------------------------------------------------------------------------
+
+TEST_P(StoreContract, MigrationsAreRecordedAndANewerDatabaseIsRefused) {
+  {
+    auto conn = backend_->Connect();
+    ASSERT_TRUE(conn.ok());
+    auto version = sql::SchemaVersion(**conn);
+    ASSERT_TRUE(version.ok());
+    EXPECT_EQ(*version, 1);
+  }
+  Reopen();  // re-open applies nothing and keeps the data
+  auto t = MakeTenant("kept");
+  Reopen();
+  EXPECT_TRUE(db_->GetTenant(t.id).ok());
+  db_.reset();
+  {
+    auto conn = backend_->Connect();
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE(
+        (*conn)
+            ->Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)")
+            .ok());
+  }
+  auto refused = backend_->Open([](std::function<void()> fn) { fn(); });
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("newer"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("99"), std::string::npos) << refused.error().message;
+}
+
+// ---- recovery and load --------------------------------------------------------------------------
+
+TEST_P(StoreContract, RecoverClosesOpenAttemptsAndReleasesHeldContacts) {
+  auto t = MakeTenant("t");
+  auto c = MakeCampaign(t.id);  // max_attempts 2, interrupted: 600 s, counts
+  auto rows = Insert(t.id, c.id, 4);
+  engine::WriteBatch batch;
+  // rows[0]: dialing when the process died.
+  core::Contact c0 = rows[0].contact;
+  c0.state = ContactState::kInProgress;
+  batch.contacts.push_back(engine::ToRecord(c0));
+  batch.attempts.push_back(Attempt(11, c, rows[0], kT0));
+  // rows[1]: dialing with one attempt already made: the interrupted one exhausts it.
+  core::Contact c1 = rows[1].contact;
+  c1.state = ContactState::kInProgress;
+  c1.attempts_made = 1;
+  c1.phones[0].attempts = 1;
+  batch.contacts.push_back(engine::ToRecord(c1));
+  batch.attempts.push_back(Attempt(12, c, rows[1], kT0));
+  // rows[2]: held by an offer (no attempt), due in the future.
+  core::Contact c2 = rows[2].contact;
+  c2.state = ContactState::kInProgress;
+  c2.next_eligible_at = FromEpochMs(kT0 + 10'000'000);
+  batch.contacts.push_back(engine::ToRecord(c2));
+  // rows[3]: held by a reservation (no attempt), due now.
+  core::Contact c3 = rows[3].contact;
+  c3.state = ContactState::kInProgress;
+  batch.contacts.push_back(engine::ToRecord(c3));
+  ASSERT_TRUE(CommitAndWait(std::move(batch)).ok());
+
+  const auto now = FromEpochMs(kT0 + 60'000);
+  auto report = db_->Recover(now);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->attempts_interrupted, 2);
+  EXPECT_EQ(report->contacts_rescheduled, 2);
+  EXPECT_EQ(report->contacts_released, 2);
+
+  auto d0 = db_->GetContact(t.id, rows[0].contact.id);
+  ASSERT_TRUE(d0.ok());
+  EXPECT_EQ(d0->contact.contact.state, ContactState::kScheduled);
+  EXPECT_EQ(core::ToEpochMs(d0->contact.contact.next_eligible_at), kT0 + 60'000 + 600'000);
+  EXPECT_EQ(d0->contact.contact.attempts_made, 1);
+  EXPECT_EQ(d0->contact.contact.phones[0].attempts, 1);
+  EXPECT_EQ(d0->contact.contact.last_outcome, core::Outcome::kInterrupted);
+  ASSERT_EQ(d0->attempts.size(), 1u);
+  EXPECT_EQ(d0->attempts[0].outcome, core::Outcome::kInterrupted);
+  EXPECT_FALSE(d0->attempts[0].reason.has_value());
+  EXPECT_EQ(core::ToEpochMs(*d0->attempts[0].ended_at), kT0 + 60'000);
+
+  auto d1 = db_->GetContact(t.id, rows[1].contact.id);
+  EXPECT_EQ(d1->contact.contact.state, ContactState::kExhausted);
+  EXPECT_EQ(d1->contact.contact.attempts_made, 2);
+
+  auto d2 = db_->GetContact(t.id, rows[2].contact.id);
+  EXPECT_EQ(d2->contact.contact.state, ContactState::kScheduled);
+  EXPECT_EQ(d2->contact.contact.attempts_made, 0);
+  EXPECT_EQ(core::ToEpochMs(d2->contact.contact.next_eligible_at), kT0 + 10'000'000);
+  auto d3 = db_->GetContact(t.id, rows[3].contact.id);
+  EXPECT_EQ(d3->contact.contact.state, ContactState::kCallable);
+  EXPECT_EQ(d3->contact.contact.attempts_made, 0);
+
+  auto again = db_->Recover(FromEpochMs(kT0 + 120'000));  // idempotent
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->attempts_interrupted, 0);
+  EXPECT_EQ(again->contacts_rescheduled, 0);
+  EXPECT_EQ(again->contacts_released, 0);
+}
+
+class CollectingSink final : public engine::LoadSink {
+ public:
+  void OnTenant(const engine::TenantRow& t) override { log.push_back("tenant " + t.settings.name); }
+  void OnUser(const engine::UserRow& u) override { log.push_back("user " + u.username); }
+  void OnCampaign(const engine::CampaignRow& c) override { log.push_back("campaign " + c.settings.name); }
+  void OnContacts(core::CampaignId campaign, std::vector<ContactRow>&& batch) override {
+    log.push_back("contacts " + campaign.str());
+    for (auto& row : batch) contacts[campaign.value].push_back(std::move(row));
+  }
+  void OnDnc(const engine::DncRecord& d) override { log.push_back("dnc " + d.number); }
+  void OnAttemptCounts(core::CampaignId campaign,
+                       const std::array<int64_t, core::kOutcomeCount>& by) override {
+    counts[campaign.value] = by;
+    log.push_back("counts " + campaign.str());
+  }
+  void OnIdFloor(uint64_t floor) override {
+    id_floor = floor;
+    log.push_back("floor");
+  }
+  std::vector<std::string> log;
+  std::map<uint64_t, std::vector<ContactRow>> contacts;
+  std::map<uint64_t, std::array<int64_t, core::kOutcomeCount>> counts;
+  uint64_t id_floor = 0;
+};
+
+TEST_P(StoreContract, LoadStreamsEverythingInOrder) {
+  auto t = MakeTenant("t");
+  auto c1 = MakeCampaign(t.id, "one");
+  auto c2 = MakeCampaign(t.id, "two");
+  auto r1 = Insert(t.id, c1.id, 3);
+  auto r2 = Insert(t.id, c2.id, 2);
+  auto more = Insert(t.id, c1.id, 2, 10);
+  ASSERT_TRUE(db_->AddDnc({t.id, "tenant", "+19995550000", FromEpochMs(kT0), "admin"}).ok());
+  engine::WriteBatch batch;
+  auto a = Attempt(1234, c1, r1[0], kT0);
+  a.ended_at = FromEpochMs(kT0 + 1);
+  a.outcome = core::Outcome::kBusy;
+  batch.attempts.push_back(a);
+  a.id = core::CallId{1200};
+  a.outcome = core::Outcome::kNoAnswer;
+  batch.attempts.push_back(a);
+  a.id = core::CallId{1201};
+  a.outcome = core::Outcome::kBusy;
+  batch.attempts.push_back(a);
+  ASSERT_TRUE(CommitAndWait(std::move(batch)).ok());
+
+  CollectingSink sink;
+  ASSERT_TRUE(db_->Load(sink).ok());
+  std::vector<std::string> expected = {"tenant t",
+                                       "user admin",
+                                       "campaign one",
+                                       "campaign two",
+                                       "contacts " + c1.id.str(),
+                                       "contacts " + c2.id.str(),
+                                       "dnc +19995550000",
+                                       "counts " + c1.id.str(),
+                                       "floor"};
+  EXPECT_EQ(sink.log, expected);
+  ASSERT_EQ(sink.contacts[c1.id.value].size(), 5u);
+  EXPECT_EQ(sink.contacts[c1.id.value][3].contact.id, more[0].contact.id);
+  EXPECT_EQ(sink.contacts[c1.id.value][0].contact.fields, r1[0].contact.fields);
+  EXPECT_EQ(sink.contacts[c1.id.value][0].contact.phones.size(), 1u);
+  EXPECT_EQ(sink.contacts[c2.id.value].size(), 2u);
+  EXPECT_EQ(sink.counts[c1.id.value][static_cast<size_t>(core::Outcome::kBusy)], 2);
+  EXPECT_EQ(sink.counts[c1.id.value][static_cast<size_t>(core::Outcome::kNoAnswer)], 1);
+  EXPECT_EQ(sink.id_floor, 1234u);
+  (void)r2;
+}
+
+std::vector<BackendFactory> Backends() {
+  return {{"sqlite", MakeSqliteBackend}, {"postgres", MakePostgresBackend}};
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, ::testing::ValuesIn(Backends()),
+                         [](const auto& param_info) { return param_info.param.name; });
+
+}  // namespace
+}  // namespace outdial::store::testing
