@@ -118,6 +118,10 @@ void EventHub::Stop() {
   running_ = false;
   if (tick_timer_ != 0) timers_.Cancel(tick_timer_);
   tick_timer_ = 0;
+  // The connections belong to the HTTP server's io_context, which goes away first at shutdown.
+  by_agent_.clear();
+  by_tenant_.clear();
+  where_.clear();
 }
 
 void EventHub::Tick() {

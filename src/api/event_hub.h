@@ -49,7 +49,8 @@ class EventHub final : public engine::EventSink {
   // Sends the snapshot to `connection`, then subscribes it. Returns the subscription id.
   uint64_t Subscribe(const Principal& principal, std::shared_ptr<WsConnection> connection);
   void Unsubscribe(uint64_t subscription);
-  // Starts the one-second stats ticker; Stop cancels it (before the engine thread ends).
+  // Starts the one-second stats ticker. Stop cancels it and lets go of every connection; call it
+  // before the HTTP server stops (connections must not outlive its io_context).
   void Start();
   void Stop();
 

@@ -311,8 +311,8 @@ int RunServer(const ServeOptions& options) {
   for (int i = 0; i < 50 && server.counters().requests_in_flight.load() > 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  loop.Call([&] { hub.Stop(); });
   server.Stop();
-  loop.Post([&] { hub.Stop(); });
   loop.Stop();
   spdlog::info("stopped");
   return 0;

@@ -26,8 +26,8 @@ struct ServerConfig {
   int http_threads = 2;
   int64_t ws_queue_limit = 1024;
   std::string log_level = "info";
-  // "memory:" keeps everything in memory (the default until the SQLite store lands).
-  std::string database_url = "memory:";
+  // sqlite://PATH, postgresql://..., or "memory:" (everything in memory, lost at exit).
+  std::string database_url = "sqlite://outdial.db";
   std::string datacenter_name = "dc1";
   int datacenter_max_calls = 1000;
   std::string telephony_driver = "sim";

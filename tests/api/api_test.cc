@@ -2,6 +2,7 @@
 // each test starts `outdial serve --demo` on a free port with a temporary config.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -17,7 +18,7 @@ constexpr char kSystemToken[] = "test-system-token";
 std::string Config(const std::string& extra_server = "", const std::string& rest = "") {
   return std::string("[server]\nsystem_token = \"") + kSystemToken +
          "\"\npassword_hash = \"minimal\"\nweb_root = \"/nonexistent-outdial-web\"\n" + extra_server +
-         "\n[datacenter]\nname = \"test-dc\"\nmax_concurrent_calls = 100\n"
+         "\n[database]\nurl = \"memory:\"\n[datacenter]\nname = \"test-dc\"\nmax_concurrent_calls = 100\n"
          "[telephony.sim]\nrules = [ { match = \"*\", outcome = \"answer\", after_ms = 300 } ]\n" +
          rest;
 }
@@ -211,7 +212,7 @@ TEST_F(Api, TenantsNeedTheSystemTokenAndAreIsolated) {
 }
 
 TEST(ApiConfig, EmptySystemTokenDisablesTenantCreation) {
-  ServerProcess server("[server]\npassword_hash = \"minimal\"\n");
+  ServerProcess server("[server]\npassword_hash = \"minimal\"\n[database]\nurl = \"memory:\"\n");
   ASSERT_TRUE(server.started()) << server.log();
   auto r = Http(server.port(), "POST", "/api/v1/tenants",
                 R"({"name":"x","admin":{"username":"a","password":"b"}})", "");
@@ -224,13 +225,43 @@ TEST(ApiConfig, EmptySystemTokenDisablesTenantCreation) {
   EXPECT_EQ(server.Stop(), 0);
 }
 
-TEST(ApiConfig, DemoSeedsOnceAndStopsCleanlyOnSigterm) {
-  ServerProcess server("[server]\npassword_hash = \"minimal\"\n");
-  ASSERT_TRUE(server.started()) << server.log();
-  EXPECT_NE(server.log().find("demo: tenant 'demo' with 3 running campaigns of 200 contacts"),
-            std::string::npos)
-      << server.log();
-  EXPECT_EQ(server.Stop(), 0);
+TEST(ApiConfig, DemoSeedsOnceOnTheSameDatabaseAndStopsCleanlyOnSigterm) {
+  char tmpl[] = "/tmp/outdial-api-db-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::string dir = tmpl;
+  std::string config =
+      "[server]\npassword_hash = \"minimal\"\n[database]\nurl = \"sqlite://" + dir + "/demo.db\"\n";
+  std::string campaign_id;
+  {
+    ServerProcess first(config);
+    ASSERT_TRUE(first.started()) << first.log();
+    EXPECT_NE(first.log().find("demo: tenant 'demo' with 3 running campaigns of 200 contacts"),
+              std::string::npos)
+        << first.log();
+    auto login = Http(first.port(), "POST", "/api/v1/login",
+                      R"({"tenant":"demo","username":"admin","password":"admin"})");
+    ASSERT_EQ(login.status, 200) << login.body;
+    std::string token = login.json()["token"];
+    auto campaigns = Http(first.port(), "GET", "/api/v1/campaigns", "", token).json();
+    ASSERT_EQ(campaigns["items"].size(), 3u);
+    campaign_id = campaigns["items"][0]["id"];
+    EXPECT_EQ(first.Stop(), 0);
+  }
+  ServerProcess second(config);
+  ASSERT_TRUE(second.started()) << second.log();
+  EXPECT_NE(second.log().find("exists already; nothing seeded"), std::string::npos) << second.log();
+  auto login = Http(second.port(), "POST", "/api/v1/login",
+                    R"({"tenant":"demo","username":"agent1","password":"agent"})");
+  ASSERT_EQ(login.status, 200) << login.body << second.log();
+  auto admin = Http(second.port(), "POST", "/api/v1/login",
+                    R"({"tenant":"demo","username":"admin","password":"admin"})");
+  std::string token = admin.json()["token"];
+  auto campaigns = Http(second.port(), "GET", "/api/v1/campaigns", "", token).json();
+  EXPECT_EQ(campaigns["items"].size(), 3u);  // not seeded twice
+  auto stats = Http(second.port(), "GET", "/api/v1/campaigns/" + campaign_id + "/stats", "", token).json();
+  EXPECT_EQ(stats["contacts"]["total"], 200);
+  EXPECT_EQ(second.Stop(), 0);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(Api, TenantSettingsGetAndPatch) {
@@ -744,10 +775,11 @@ TEST_F(Api, ConcurrencyLimitRefusesAcceptAndKeepsTheOffer) {
 
 TEST_F(Api, CancelRingingCallWithEndCallEnabled) {
   server_.reset();
-  server_ = std::make_unique<ServerProcess>(std::string("[server]\nsystem_token = \"") + kSystemToken +
-                                            "\"\npassword_hash = \"minimal\"\n[telephony.sim]\nrules = [ { "
-                                            "match = \"*\", outcome = \"no_answer\", after_ms = "
-                                            "100 } ]\n");
+  server_ = std::make_unique<ServerProcess>(
+      std::string("[server]\nsystem_token = \"") + kSystemToken +
+      "\"\npassword_hash = \"minimal\"\n[database]\nurl = \"memory:\"\n[telephony.sim]\nrules = [ { "
+      "match = \"*\", outcome = \"no_answer\", after_ms = "
+      "100 } ]\n");
   ASSERT_TRUE(server_->started()) << server_->log();
   port_ = server_->port();
   std::string agent = Agent(1);
