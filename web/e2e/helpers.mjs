@@ -33,8 +33,11 @@ export async function startServer({ rules, extraToml = '' } = {}) {
   const ruleLines = (rules ?? [{ match: '*', outcome: 'answer', after_ms: 1500 }])
     .map((r) => `  { match = "${r.match}", outcome = "${r.outcome}", after_ms = ${r.after_ms ?? 1000} },`)
     .join('\n');
+  // The pages under test are this checkout's build (web/dist), wherever the binary lives.
+  const webRoot = process.env.OUTDIAL_WEB_ROOT ?? resolve(here, '..', 'dist');
   const toml = `[server]
 listen = "127.0.0.1:${port}"
+web_root = ${JSON.stringify(webRoot)}
 [database]
 url = "sqlite://${dir}/outdial.db"
 [telephony]
