@@ -31,7 +31,9 @@
 // Streaming: memory is bounded by one batch plus one row (rows and JSON elements longer than
 // `max_row_bytes` are row errors), whatever the input size. A fatal error can be found after some
 // batches were handed out (a JSON body cut short): a caller that must reject such a body whole
-// discards what it stored for this import.
+// discards what it stored for this import. After a fatal error no further batch is handed out.
+// JSON elements are parsed one at a time with simdjson; nesting deeper than 64 inside a contact is
+// a fatal structure error.
 //
 // Threading: an importer is used by one thread. With `threads` > 1 it validates the phone numbers
 // of each batch on that many short-lived worker threads; the callbacks still run on the caller's
