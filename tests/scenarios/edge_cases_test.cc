@@ -106,6 +106,46 @@ TEST(PullPreview, AvailableDuringACallFromIdleIsHonoured) {
   EXPECT_EQ(s.StateOf(a), AgentState::kAvailable);
 }
 
+TEST(ClosedOffers, AgentRepeatingTheTimeoutActionAnswersAsTheServerDid) {
+  Scenario s;
+  auto cs = Scenario::Campaign(CampaignMode::kPreviewStandard);
+  cs.preview_offer_timeout_s = 10;
+  cs.preview_timeout_action = core::TimeoutAction::kAccept;
+  CampaignId camp = s.AddCampaign(cs);
+  s.AddContact(camp, kNum1);
+  AgentId a = s.AddAgent();
+  s.Available(a);
+  s.Run(1000);
+  OfferId offer = s.OfferOf(a);
+  s.RunSeconds(10);  // the server accepts
+  CallId call = s.CallOf(a);
+  ASSERT_TRUE(call.valid());
+  // The agent's late click on Accept answers like the server's accept, and dials nothing more.
+  Answer late = s.Act(a, offer, OfferAction::kAccept);
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late.result->value().call_id, call);
+  EXPECT_EQ(s.Act(a, offer, OfferAction::kSkip).code(), ReasonCode::kOfferClosed);
+  EXPECT_EQ(s.phones.CustomerLegs().size(), 1u);
+}
+
+TEST(ClosedOffers, SkipAfterTheServersTimeoutSkipAnswersTheSame) {
+  Scenario s;
+  auto cs = Scenario::Campaign(CampaignMode::kPreviewStandard);
+  cs.preview_offer_timeout_s = 10;
+  CampaignId camp = s.AddCampaign(cs);
+  s.AddContact(camp, kNum1);
+  s.AddContact(camp, kNum2);
+  AgentId a = s.AddAgent();
+  s.Available(a);
+  s.Run(1000);
+  OfferId offer = s.OfferOf(a);
+  s.RunSeconds(10);
+  ASSERT_NE(s.OfferOf(a), offer);
+  EXPECT_TRUE(s.Act(a, offer, OfferAction::kSkip).ok());
+  EXPECT_EQ(s.Act(a, offer, OfferAction::kAccept).code(), ReasonCode::kOfferClosed);
+  EXPECT_TRUE(s.phones.CustomerLegs().empty());
+}
+
 TEST(StoreFailure, AcceptWhoseAttemptIsNotDurableDialsNothing) {
   Scenario s;
   CampaignId camp = s.AddCampaign(Scenario::Campaign(CampaignMode::kPreviewStandard));
