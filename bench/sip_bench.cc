@@ -143,6 +143,7 @@ struct Driver : outdial::engine::TelephonyListener {
   std::mutex mutex;
   std::condition_variable cv;
   uint64_t answered = 0, failed = 0, ended = 0;
+  std::unordered_map<int, uint64_t> failed_by_code;
   bool hangup_on_answer = true;
 
   explicit Driver(uint16_t trunk_port, uint16_t rtp_min = 40000, uint16_t rtp_max = 49999) {
@@ -169,7 +170,10 @@ struct Driver : outdial::engine::TelephonyListener {
     if (e.kind == LegEventKind::kAnswered && hangup_on_answer) phones->Hangup(e.leg);  // engine thread
     std::lock_guard lock(mutex);
     if (e.kind == LegEventKind::kAnswered) ++answered;
-    if (e.kind == LegEventKind::kFailed) ++failed;
+    if (e.kind == LegEventKind::kFailed) {
+      ++failed;
+      ++failed_by_code[e.sip_code];
+    }
     if (e.kind == LegEventKind::kEnded) ++ended;
     cv.notify_all();
   }
@@ -194,6 +198,9 @@ bool OutdialAtRate(int rate, int seconds, uint64_t& done) {
   std::unique_lock lock(d.mutex);
   d.cv.wait_for(lock, 40s, [&] { return d.answered + d.failed >= static_cast<uint64_t>(total); });
   done = d.answered;
+  for (const auto& [code, count] : d.failed_by_code) {
+    std::printf("    failed with %d: %llu\n", code, static_cast<unsigned long long>(count));
+  }
   bool ok = d.answered == static_cast<uint64_t>(total) && d.failed == 0;
   lock.unlock();
   // Full calls: the UAS exits 0 only when every call got its ACK and BYE.
