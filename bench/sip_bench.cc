@@ -123,7 +123,9 @@ struct SippUas {
                  "-l",
                  "100000",
                  "-m",
-                 std::to_string(calls > 0 ? calls : 100000000)},
+                 std::to_string(calls > 0 ? calls : 100000000),
+                 "-buff_size",
+                 "4194304"},
                 "/tmp/outdial_bench_uas_" + std::to_string(port) + ".log");
     std::this_thread::sleep_for(300ms);
   }

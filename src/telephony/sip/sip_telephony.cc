@@ -557,9 +557,19 @@ class SipTelephony::Stack {
     self->Close(*leg);
   }
 
+  // libre 1.1.0 gives no handle on the SIP transport's UDP socket except as the `sock` of a message
+  // it received on it. At a few hundred calls per second the default receive buffer overflows in
+  // bursts and answers are lost, so enlarge it once, from the first response.
+  void EnlargeSipBuffer(const sip_msg* msg) {
+    if (sip_buffer_set_ || msg == nullptr || msg->tp != SIP_TRANSP_UDP || msg->sock == nullptr) return;
+    sip_buffer_set_ = true;
+    (void)udp_sockbuf_set(static_cast<udp_sock*>(msg->sock), 4 << 20);
+  }
+
   static void OnProgress(const sip_msg* msg, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
     Stack* self = leg->stack;
+    self->EnlargeSipBuffer(msg);
     leg->got_response = true;
     tmr_cancel(&leg->no_response);
     if (leg->closed || leg->answered || msg->scode <= 100) return;
@@ -606,6 +616,7 @@ class SipTelephony::Stack {
   static void OnEstablished(const sip_msg* msg, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
     Stack* self = leg->stack;
+    self->EnlargeSipBuffer(msg);
     leg->got_response = true;
     tmr_cancel(&leg->no_response);
     if (leg->closed || leg->answered) return;
@@ -621,7 +632,6 @@ class SipTelephony::Stack {
                 &Stack::OnAnalysisDeadline, leg);
       return;
     }
-    (void)msg;
     self->Post(leg->req.leg, Event(LegEventKind::kAnswered, 200), false);
   }
 
@@ -775,6 +785,7 @@ class SipTelephony::Stack {
   tmr reap_tmr_{};
   tmr stop_tmr_{};
   bool stopping_ = false;
+  bool sip_buffer_set_ = false;
 };
 
 SipTelephony::Stack* SipTelephony::Stack::trace_self_ = nullptr;
