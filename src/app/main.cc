@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "app/contacts_cli.h"
 #include "app/serve.h"
 #include "app/simulate.h"
 #include "core/settings.h"
@@ -51,7 +52,28 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   serve->add_flag("--demo", serve_options.demo, "Seed a demo tenant with one running campaign of each mode");
 
+  outdial::app::ImportCommand import_command;
+  auto* import = app.add_subcommand("import", "Import a CSV or JSON contact list into a stored campaign");
+  import->add_option("--config", import_command.config_path, "TOML configuration file ([database] url)")
+      ->check(CLI::ExistingFile);
+  import->add_option("--campaign", import_command.campaign_id, "Campaign id")->required();
+  import->add_option("file", import_command.file, "CSV file (header row), or .json {\"contacts\": [...]}")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import->add_flag("!--no-progress", import_command.progress, "Do not draw the progress bar");
+
+  outdial::app::ExportCommand export_command;
+  auto* exporter = app.add_subcommand("export", "Export a stored campaign's contacts or attempts as CSV");
+  exporter->add_option("--config", export_command.config_path, "TOML configuration file ([database] url)")
+      ->check(CLI::ExistingFile);
+  exporter->add_option("--campaign", export_command.campaign_id, "Campaign id")->required();
+  exporter->add_option("--what", export_command.what, "contacts | attempts")->capture_default_str();
+  exporter->add_option("--out", export_command.out, "Output file (default: standard output)");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (import->parsed()) return outdial::app::RunImport(import_command);
+  if (exporter->parsed()) return outdial::app::RunExport(export_command);
 
   if (serve->parsed()) return outdial::app::RunServer(serve_options);
 

@@ -722,6 +722,16 @@ core::Result<CampaignRow> SqlDatabase::GetCampaign(core::TenantId tenant, core::
   return ReadCampaign(q);
 }
 
+core::Result<core::TenantId> SqlDatabase::CampaignTenant(core::CampaignId campaign) {
+  std::lock_guard lock(catalog_mutex_);
+  Query q(*catalog_, "SELECT tenant_id FROM campaigns WHERE id = $1");
+  q.Bind(campaign.value);
+  auto row = q.Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return NotFound("campaign");
+  return core::TenantId{static_cast<uint64_t>(q.Int(0))};
+}
+
 core::Result<std::vector<CampaignRow>> SqlDatabase::ListCampaigns(core::TenantId tenant) {
   std::lock_guard lock(catalog_mutex_);
   static const std::string kSql =

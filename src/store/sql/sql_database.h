@@ -101,6 +101,10 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   core::Result<engine::RecoveryReport> Recover(core::TimePoint now) override;
   core::Result<void> Load(engine::LoadSink& sink) override;
 
+  // The tenant a campaign belongs to: for operator tools (`outdial import`/`export`) that name a
+  // campaign by id alone. Not part of the Catalog, whose callers always act within one tenant.
+  core::Result<core::TenantId> CampaignTenant(core::CampaignId campaign);
+
  protected:
   // For dialect-specific extensions (PostgreSQL's ClaimContacts): run `fn` with the catalog
   // connection locked.

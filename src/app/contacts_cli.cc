@@ -1,0 +1,209 @@
+#include "app/contacts_cli.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <functional>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "app/serve.h"
+#include "store/import/contact_export.h"
+#include "store/import/streaming_intake.h"
+#include "store/open.h"
+
+namespace outdial::app {
+
+namespace {
+
+int Fail(const core::Error& error) {
+  std::cerr << "error: " << error.message << "\n";
+  for (const auto& d : error.details) std::cerr << "  " << d.field << ": " << d.problem << "\n";
+  return 2;
+}
+
+struct OpenCampaign {
+  std::unique_ptr<store::sql::SqlDatabase> db;
+  engine::TenantRow tenant;
+  engine::CampaignRow campaign;
+};
+
+core::Result<OpenCampaign> Open(const std::string& config_path, uint64_t campaign_id) {
+  ServerConfig config;
+  if (!config_path.empty()) {
+    auto loaded = LoadServerConfig(config_path);
+    if (!loaded.ok()) return loaded.error();
+    config = *loaded;
+  }
+  if (config.database_url == "memory:") {
+    return core::MakeError(core::ErrorCode::kValidationFailed,
+                           "database.url is \"memory:\": there is no stored campaign to work on");
+  }
+  // The CLI commits through the Catalog only; nothing is posted to an engine thread.
+  auto db = store::OpenDatabase(config.database_url, [](std::function<void()> fn) { fn(); });
+  if (!db.ok()) return db.error();
+  OpenCampaign out;
+  out.db = std::move(*db);
+  core::CampaignId id{campaign_id};
+  auto tenant_id = out.db->CampaignTenant(id);
+  if (!tenant_id.ok()) {
+    return core::MakeError(core::ErrorCode::kNotFound,
+                           fmt::format("campaign {} is not in {}", campaign_id, config.database_url));
+  }
+  auto tenant = out.db->GetTenant(*tenant_id);
+  if (!tenant.ok()) return tenant.error();
+  auto campaign = out.db->GetCampaign(*tenant_id, id);
+  if (!campaign.ok()) return campaign.error();
+  out.tenant = std::move(*tenant);
+  out.campaign = std::move(*campaign);
+  return out;
+}
+
+// A one-line bar redrawn in place: "[#######.............]  35%  350,000 rows  1,204 rejected".
+class ProgressBar {
+ public:
+  ProgressBar(bool enabled, uint64_t total_bytes) : enabled_(enabled), total_(total_bytes) {}
+  void Show(const engine::IntakeProgress& p) {
+    if (!enabled_) return;
+    constexpr int kWidth = 30;
+    double share = total_ == 0 ? 1.0 : std::min(1.0, static_cast<double>(p.bytes_consumed) / total_);
+    int filled = static_cast<int>(share * kWidth);
+    std::cerr << fmt::format("\r[{}{}] {:3.0f}%  {} rows  {} rejected ", std::string(filled, '#'),
+                             std::string(kWidth - filled, '.'), share * 100, p.rows_seen, p.rejected)
+              << std::flush;
+    shown_ = true;
+  }
+  void Done() {
+    if (shown_) std::cerr << "\n";
+  }
+
+ private:
+  bool enabled_;
+  uint64_t total_;
+  bool shown_ = false;
+};
+
+}  // namespace
+
+int RunImport(const ImportCommand& command) {
+  auto opened = Open(command.config_path, command.campaign_id);
+  if (!opened.ok()) return Fail(opened.error());
+  std::ifstream in(command.file, std::ios::binary);
+  if (!in) {
+    return Fail(core::MakeError(core::ErrorCode::kValidationFailed, "cannot read " + command.file));
+  }
+  std::error_code ec;
+  uint64_t size = std::filesystem::file_size(command.file, ec);
+  engine::IntakeFormat format = std::filesystem::path(command.file).extension() == ".json"
+                                    ? engine::IntakeFormat::kJson
+                                    : engine::IntakeFormat::kCsv;
+  std::vector<char> buffer(1 << 20);
+  auto next_chunk = [&]() -> std::string_view {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    return std::string_view(buffer.data(), static_cast<size_t>(in.gcount()));
+  };
+  ProgressBar bar(command.progress && isatty(STDERR_FILENO) != 0, size);
+  OpenCampaign& c = *opened;
+  auto started = std::chrono::steady_clock::now();
+  store::StreamingContactIntake intake;
+  auto summary = intake.Read(
+      format, next_chunk, c.tenant.settings, c.campaign.id,
+      core::FromEpochMs(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count()),
+      [&](std::vector<engine::ContactRow>&& batch) { return c.db->InsertContacts(c.tenant.id, c.campaign.id, batch); },
+      [&](const engine::IntakeProgress& p) { bar.Show(p); });
+  bar.Done();
+  for (const auto& e : summary.errors) {
+    std::cerr << fmt::format("row {}{}{}: {}\n", e.row, e.field.empty() ? "" : ", ", e.field, e.problem);
+  }
+  if (summary.error_count > summary.errors.size()) {
+    std::cerr << fmt::format("... and {} more problems\n", summary.error_count - summary.errors.size());
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << fmt::format("imported into campaign {} ('{}'): {} accepted, {} rejected in {:.1f} s\n",
+                           c.campaign.id.value, c.campaign.settings.name, summary.accepted, summary.rejected,
+                           seconds);
+  if (summary.fatal_error) {
+    if (summary.accepted > 0) std::cerr << "note: the rows above were stored before the file became unreadable\n";
+    return Fail(*summary.fatal_error);
+  }
+  std::cout << "note: a running server picks these contacts up at its next start\n";
+  return summary.rejected > 0 ? 1 : 0;
+}
+
+int RunExport(const ExportCommand& command) {
+  if (command.what != "contacts" && command.what != "attempts") {
+    return Fail(core::MakeError(core::ErrorCode::kValidationFailed, "--what must be contacts or attempts"));
+  }
+  auto opened = Open(command.config_path, command.campaign_id);
+  if (!opened.ok()) return Fail(opened.error());
+  OpenCampaign& c = *opened;
+  std::ofstream file;
+  if (!command.out.empty() && command.out != "-") {
+    file.open(command.out, std::ios::binary | std::ios::trunc);
+    if (!file) return Fail(core::MakeError(core::ErrorCode::kValidationFailed, "cannot write " + command.out));
+  }
+  std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
+  constexpr size_t kPage = 5000;
+  // Visits every contact page by page (import order), so memory stays at one page.
+  auto each_page = [&](const std::function<core::Result<void>(std::vector<engine::ContactRow>&)>& fn) -> core::Result<void> {
+    std::string cursor;
+    do {
+      auto page = c.db->ListContacts(c.tenant.id, c.campaign.id, std::nullopt, kPage, cursor);
+      if (!page.ok()) return page.error();
+      if (auto r = fn(page->items); !r.ok()) return r;
+      cursor = page->next_cursor;
+    } while (!cursor.empty());
+    return core::Ok{};
+  };
+  uint64_t written = 0;
+  if (command.what == "contacts") {
+    // The writer needs its columns before the first row: a first pass finds every phone and field.
+    store::ContactExportColumns columns{1, {}};
+    std::set<std::string> seen_fields;
+    auto scanned = each_page([&](std::vector<engine::ContactRow>& rows) -> core::Result<void> {
+      for (const auto& r : rows) {
+        columns.phones = std::max(columns.phones, r.contact.phones.size());
+        for (const auto& [name, value] : r.contact.fields) {
+          if (seen_fields.insert(name).second) columns.fields.push_back(name);
+        }
+      }
+      return core::Ok{};
+    });
+    if (!scanned.ok()) return Fail(scanned.error());
+    store::ContactCsvWriter writer(out, columns);
+    auto done = each_page([&](std::vector<engine::ContactRow>& rows) -> core::Result<void> {
+      for (const auto& r : rows) writer.Write(r.contact, r.timezone);
+      written += rows.size();
+      return core::Ok{};
+    });
+    if (!done.ok()) return Fail(done.error());
+  } else {
+    store::AttemptCsvWriter writer(out);
+    auto done = each_page([&](std::vector<engine::ContactRow>& rows) -> core::Result<void> {
+      for (const auto& r : rows) {
+        auto detail = c.db->GetContact(c.tenant.id, r.contact.id);
+        if (!detail.ok()) return detail.error();
+        for (const auto& a : detail->attempts) writer.Write(a);
+        written += detail->attempts.size();
+      }
+      return core::Ok{};
+    });
+    if (!done.ok()) return Fail(done.error());
+  }
+  out.flush();
+  if (!out) return Fail(core::MakeError(core::ErrorCode::kInternal, "writing the export failed"));
+  std::cerr << fmt::format("exported {} {} of campaign {} ('{}')\n", written, command.what, c.campaign.id.value,
+                           c.campaign.settings.name);
+  return 0;
+}
+
+}  // namespace outdial::app
