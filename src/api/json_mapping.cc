@@ -164,7 +164,12 @@ Json StatsToJson(const engine::CampaignStats& st) {
             {"on_call", st.agents_on_call},
             {"wrap_up", st.agents_wrap_up},
             {"idle", st.agents_idle}}},
-          {"active_calls", st.active_calls}};
+          {"active_calls", st.active_calls},
+          // Extensions of API.md: both limits beside what counts against them.
+          {"tenant_active_calls", st.tenant_active_calls},
+          {"tenant_max_concurrent_calls", st.tenant_max_calls},
+          {"datacenter_active_calls", st.datacenter_active_calls},
+          {"datacenter_max_concurrent_calls", st.datacenter_max_calls}};
 }
 
 Json TenantToJson(const engine::TenantRow& t) {

@@ -2121,7 +2121,12 @@ std::optional<CampaignStats> Dialer::Stats(CampaignId id) const {
   st.attempts_by_outcome = camp->attempts_by_outcome;
   st.attempts_total = camp->attempts_total;
   st.active_calls = camp->active_calls;
-  for (AgentId agent_id : impl_->tenants.at(camp->tenant).agents) {
+  const TenantRt& tenant = impl_->tenants.at(camp->tenant);
+  st.tenant_active_calls = tenant.active_calls;
+  st.tenant_max_calls = tenant.settings.max_concurrent_calls;
+  st.datacenter_active_calls = impl_->dc_active_calls;
+  st.datacenter_max_calls = impl_->datacenter.max_concurrent_calls;
+  for (AgentId agent_id : tenant.agents) {
     const AgentRt& agent = impl_->agents.at(agent_id);
     if (!impl_->AgentWorksCampaign(agent, *camp)) continue;
     switch (agent.state) {

@@ -71,7 +71,11 @@ struct CampaignStats {
   int64_t attempts_total = 0;
   int64_t agents_available = 0, agents_reserved = 0, agents_on_call = 0, agents_wrap_up = 0,
           agents_idle = 0;
-  int64_t active_calls = 0;
+  int64_t active_calls = 0;  // this campaign's calls in progress
+  // The two limits of PRODUCT.md §2 and what counts against them (all campaigns of the tenant,
+  // all tenants of the data centre), so a supervisor sees how close each is.
+  int64_t tenant_active_calls = 0, tenant_max_calls = 0;
+  int64_t datacenter_active_calls = 0, datacenter_max_calls = 0;
 };
 
 struct AgentSnapshot {

@@ -160,7 +160,7 @@ export interface CampaignStats {
   attempts: { total: number; by_outcome: Record<string, number> };
   agents: { available: number; reserved: number; on_call: number; wrap_up: number; idle: number };
   active_calls: number;
-  // Not in API.md v1; shown when the server sends them (see the report to the lead).
+  // Extensions of API.md v1 that the server sends: both limits beside what counts against them.
   tenant_active_calls?: number;
   tenant_max_concurrent_calls?: number;
   datacenter_active_calls?: number;
