@@ -12,7 +12,6 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -98,14 +97,19 @@ ServerProcess::ServerProcess(std::string toml, bool demo) {
     }
     _exit(127);
   }
-  std::regex url(R"(listening: open http://127\.0\.0\.1:(\d+)/)");
+  // No std::regex: g++ 12 at -O1 warns (maybe-uninitialized) inside <regex>.
+  const std::string marker = "listening: open http://127.0.0.1:";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
-    std::smatch m;
     std::string text = ReadAll(log);
-    if (std::regex_search(text, m, url)) {
-      port_ = std::stoi(m[1]);
-      return;
+    if (auto at = text.find(marker); at != std::string::npos) {
+      size_t i = at + marker.size();
+      int port = 0;
+      while (i < text.size() && text[i] >= '0' && text[i] <= '9') port = port * 10 + (text[i++] - '0');
+      if (i < text.size() && text[i] == '/' && port > 0) {
+        port_ = port;
+        return;
+      }
     }
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
