@@ -204,7 +204,9 @@ class Sipp {
     }
     std::error_code ec;
     if (!keep_) std::filesystem::remove_all(dir_, ec);
-    if (scenario_.rfind(std::filesystem::temp_directory_path().string(), 0) == 0)
+    // Only the copies InstantiateScenario made: a checkout under /tmp holds the originals there too.
+    if (scenario_.rfind(std::string(OUTDIAL_SIP_TEST_DIR), 0) != 0 &&
+        scenario_.rfind(std::filesystem::temp_directory_path().string(), 0) == 0)
       std::filesystem::remove(scenario_, ec);
   }
   Sipp(const Sipp&) = delete;
