@@ -6,7 +6,9 @@
 //                                                         beside a raw SQLite loop (one transaction)
 //   bench_store startup --db FILE [--contacts N]          time until the engine is ready with N
 //                                                         stored contacts (seeds FILE once)
-//   bench_store claim   --url postgresql://... [--seconds S]   4 concurrent ClaimContacts loops
+//   bench_store claim   --url postgresql://... [--seconds S] [--campaign ID]   4 concurrent
+//                                                         ClaimContacts loops (on a seeded campaign
+//                                                         of 100,000 contacts, or on campaign ID)
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -43,6 +45,7 @@ void Inline(std::function<void()> fn) {
 struct Options {
   std::string mode, db, url;
   int64_t actions = 200'000, agents = 500, contacts = 10'000'000, seconds = 10;
+  int64_t campaign = 0;  // claim: run on this already seeded campaign instead of seeding one
 };
 
 struct Fixture {
@@ -310,7 +313,12 @@ int Claim(const Options& o) {
     std::cerr << setup.error().message << "\n";
     return 1;
   }
-  auto f = Seed(**setup, 100'000, false);
+  core::Result<Fixture> f = Fixture{};
+  if (o.campaign > 0) {
+    f->campaign = core::CampaignId{static_cast<uint64_t>(o.campaign)};
+  } else {
+    f = Seed(**setup, 100'000, false);
+  }
   if (!f.ok()) {
     std::cerr << f.error().message << "\n";
     return 1;
@@ -359,6 +367,7 @@ int main(int argc, char** argv) {
     if (k == "--agents") o.agents = std::stoll(v);
     if (k == "--contacts") o.contacts = std::stoll(v);
     if (k == "--seconds") o.seconds = std::stoll(v);
+    if (k == "--campaign") o.campaign = std::stoll(v);
   }
   if (o.mode == "commit") return outdial::Commit(o);
   if (o.mode == "startup" && !o.db.empty()) return outdial::Startup(o);
