@@ -413,9 +413,6 @@ TEST(AgentIdle, IdleWhileDialingThenFailureEndsTheReservation) {
   EXPECT_EQ(s.events.Last<ReservationEvent>(a)->state, core::ReservationState::kEnded);
 }
 
-}  // namespace
-}  // namespace outdial::scenarios
-
 // ---- Snapshot of an agent handling a contact ------------------------------------------------------
 
 // A desktop that reconnects mid-call or in wrap-up gets everything from the snapshot: the contact
@@ -500,3 +497,6 @@ TEST(RemoveCampaign, WaitsUntilNoAgentWorksItThenForgetsIt) {
   EXPECT_EQ(offer->contact_id, c3);
   EXPECT_TRUE(s.dialer->CheckInvariants().empty());
 }
+
+}  // namespace
+}  // namespace outdial::scenarios
