@@ -179,6 +179,7 @@ struct ClosedCall {
   AgentId agent;
   Outcome outcome;
   bool wrapped_up = false;
+  std::string disposition;  // the code it was wrapped up with (by the agent or the timeout)
 };
 
 }  // namespace
@@ -1448,6 +1449,7 @@ struct Dialer::Impl {
     calls.erase(cid);
     RememberClosedCall(cid, agent_id, outcome);
     closed_calls[cid].wrapped_up = true;
+    closed_calls[cid].disposition = disposition.code;
     if (target == ContactState::kCallable || target == ContactState::kScheduled) Enqueue(camp, idx);
     Ack(std::move(done), ActionReply{{}, cid});
     if (AgentRt* agent = Find(agents, agent_id)) {
@@ -1999,6 +2001,13 @@ void Dialer::WrapUp(AgentId agent_id, CallId cid, const std::string& disposition
     if (call == nullptr || call->agent != agent_id) {
       auto closed = impl.closed_calls.find(cid);
       if (closed != impl.closed_calls.end() && closed->second.agent == agent_id && closed->second.wrapped_up) {
+        // The same wrap-up again answers as the first did; another disposition would silently
+        // not be stored, so it is refused (as a different action on a closed offer is).
+        if (closed->second.disposition != disposition) {
+          return Impl::Fail(done, RefuseWith(ReasonCode::kConflict,
+                                             fmt::format("The call was wrapped up already, as '{}'.",
+                                                         closed->second.disposition)));
+        }
         if (done) done(ActionResult(ActionReply{{}, cid}));
         return;
       }

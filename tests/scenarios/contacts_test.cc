@@ -499,10 +499,12 @@ TEST(WrapUpRules, AutoWrapUpWithoutDefaultUsesTheFirstFinal) {
   s.RunSeconds(30);
   EXPECT_EQ(s.store.memory.FindAttempt(call)->disposition, "not_interested");
   EXPECT_EQ(s.StateOf(camp, c1), ContactState::kDone);
-  // A late wrap-up by the agent is refused as not found (the call is wrapped up already) or
-  // answers as the first did; it never changes the contact again.
-  (void)s.WrapUp(a, "sale");
+  // A late wrap-up by the agent with another disposition is refused (the call is wrapped up
+  // already); the same one answers as the first did; neither changes the contact again.
+  EXPECT_EQ(s.WrapUpCall(a, call, "sale").code(), ReasonCode::kConflict);
+  EXPECT_TRUE(s.WrapUpCall(a, call, "not_interested").ok());
   EXPECT_EQ(s.StateOf(camp, c1), ContactState::kDone);
+  EXPECT_EQ(s.store.memory.FindAttempt(call)->disposition, "not_interested");
 }
 
 TEST(WrapUpRules, NoTimeoutMeansNoAutoWrapUp) {

@@ -350,10 +350,10 @@ class Soak final : public engine::EventSink {
         dialer_.WrapUp(
             id, call, "no_such_code", std::nullopt, "", false,
             Done("bad wrap-up", [this](const engine::ActionResult& r) {
-              // Refused as invalid, or the call was wrapped up meanwhile (auto wrap-up):
-              // then it is a repeat on a closed target, which answers as the first did.
+              // Refused as invalid, or the call was wrapped up meanwhile (auto wrap-up): then
+              // it is another disposition for a closed call, refused as a conflict.
               if (!r.ok() && r.error().code != ReasonCode::kValidationFailed &&
-                  r.error().code != ReasonCode::kNotFound) {
+                  r.error().code != ReasonCode::kNotFound && r.error().code != ReasonCode::kConflict) {
                 Fail(fmt::format("unknown disposition answered {}", core::ToString(r.error().code)));
               }
             }));
