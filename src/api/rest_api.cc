@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <sstream>
 
 #include "api/agent_ops.h"
@@ -233,13 +234,26 @@ struct RestApi::Impl {
   core::TimePoint Now() const { return deps.clock.Now(); }
 
   core::Result<void> OnEngine(std::function<void()> fn) {
-    auto promise = std::make_shared<std::promise<void>>();
-    auto future = promise->get_future();
-    deps.post([fn = std::move(fn), promise] {
+    // `fn` captures the caller's locals by reference: once we have given up waiting it must not
+    // run any more. The engine runs it under `gate` after checking `abandoned`; giving up takes
+    // the same lock, so it also waits out a run that has already begun.
+    struct Handoff {
+      std::mutex gate;
+      bool abandoned = false;
+      std::promise<void> done;
+    };
+    auto handoff = std::make_shared<Handoff>();
+    auto future = handoff->done.get_future();
+    deps.post([fn = std::move(fn), handoff] {
+      std::lock_guard lock(handoff->gate);
+      if (handoff->abandoned) return;
       fn();
-      promise->set_value();
+      handoff->done.set_value();
     });
     if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      std::lock_guard lock(handoff->gate);
+      if (future.wait_for(std::chrono::seconds(0)) == std::future_status::ready) return core::Ok{};
+      handoff->abandoned = true;
       return MakeError(ErrorCode::kUnavailable, "The engine did not answer in time.");
     }
     return core::Ok{};
