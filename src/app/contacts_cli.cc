@@ -187,15 +187,12 @@ int RunExport(const ExportCommand& command) {
     });
     if (!done.ok()) return Fail(done.error());
   } else {
+    // One keyset query per page of attempts (not one per contact), written as they come.
     store::AttemptCsvWriter writer(out);
-    auto done = each_page([&](std::vector<engine::ContactRow>& rows) -> core::Result<void> {
-      for (const auto& r : rows) {
-        auto detail = c.db->GetContact(c.tenant.id, r.contact.id);
-        if (!detail.ok()) return detail.error();
-        for (const auto& a : detail->attempts) writer.Write(a);
-        written += detail->attempts.size();
-      }
-      return core::Ok{};
+    auto done = c.db->ForEachAttempt(c.tenant.id, c.campaign.id, [&](const engine::AttemptRecord& a) {
+      writer.Write(a);
+      ++written;
+      return core::Result<void>(core::Ok{});
     });
     if (!done.ok()) return Fail(done.error());
   }

@@ -732,6 +732,54 @@ core::Result<core::TenantId> SqlDatabase::CampaignTenant(core::CampaignId campai
   return core::TenantId{static_cast<uint64_t>(q.Int(0))};
 }
 
+core::Result<void> SqlDatabase::ForEachAttempt(core::TenantId tenant, core::CampaignId campaign,
+                                               const AttemptVisitor& fn, size_t page_rows) {
+  page_rows = std::max<size_t>(page_rows, 1);
+  int64_t first = 0, last = -1;
+  {
+    std::lock_guard lock(catalog_mutex_);
+    OD_TRY(CheckCampaign(*catalog_, tenant, campaign));
+    Query q(*catalog_, "SELECT MIN(id), MAX(id) FROM contacts WHERE campaign_id = $1");
+    q.Bind(campaign.value);
+    auto row = q.Step();
+    if (!row.ok()) return row.error();
+    if (!*row || q.IsNull(0)) return Ok{};
+    first = q.Int(0);
+    last = q.Int(1);
+  }
+  // The campaign's contacts lie in [first, last] (ids are handed out in import order), so one range
+  // of the attempts_contact index (contact_id, started_at, id) holds its attempts already sorted;
+  // `+campaign_id` keeps the planner off attempts_campaign_outcome, which would need a sort of the
+  // whole campaign before the first row. Other campaigns' rows in the range are filtered out.
+  static const std::string kSql = fmt::format(
+      "SELECT {} FROM attempts WHERE (contact_id, started_at, id) > ($2, $3, $4) AND contact_id <= $5 AND "
+      "+campaign_id = $1 ORDER BY contact_id, started_at, id LIMIT $6",
+      kAttemptColumns);
+  int64_t after_contact = first - 1, after_started = 0, after_id = 0;
+  std::vector<engine::AttemptRecord> page;
+  page.reserve(std::min<size_t>(page_rows, 100000));
+  for (;;) {
+    page.clear();
+    {
+      std::lock_guard lock(catalog_mutex_);
+      Query q(*catalog_, kSql);
+      q.BindAll(campaign.value, after_contact, after_started, after_id, last, static_cast<int64_t>(page_rows));
+      for (;;) {
+        auto row = q.Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        page.push_back(ReadAttempt(q));
+      }
+    }
+    for (const auto& a : page) OD_TRY(fn(a));
+    if (page.size() < page_rows) return Ok{};
+    const engine::AttemptRecord& tail = page.back();
+    after_contact = static_cast<int64_t>(tail.contact_id.value);
+    after_started = core::ToEpochMs(tail.started_at);
+    after_id = static_cast<int64_t>(tail.id.value);
+  }
+}
+
 core::Result<std::vector<CampaignRow>> SqlDatabase::ListCampaigns(core::TenantId tenant) {
   std::lock_guard lock(catalog_mutex_);
   static const std::string kSql =
