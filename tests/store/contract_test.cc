@@ -663,9 +663,15 @@ class CollectingSink final : public engine::LoadSink {
   void OnTenant(const engine::TenantRow& t) override { log.push_back("tenant " + t.settings.name); }
   void OnUser(const engine::UserRow& u) override { log.push_back("user " + u.username); }
   void OnCampaign(const engine::CampaignRow& c) override { log.push_back("campaign " + c.settings.name); }
-  void OnContacts(core::CampaignId campaign, std::vector<ContactRow>&& batch) override {
+  void OnContacts(core::CampaignId campaign, engine::ContactLoadBatch&& batch) override {
     log.push_back("contacts " + campaign.str());
-    for (auto& row : batch) contacts[campaign.value].push_back(std::move(row));
+    for (auto& c : batch.contacts) {
+      ContactRow row;
+      row.timezone = batch.zone_names.at(c.zone);
+      c.zone = 0;
+      row.contact = std::move(c);
+      contacts[campaign.value].push_back(std::move(row));
+    }
   }
   void OnDnc(const engine::DncRecord& d) override { log.push_back("dnc " + d.number); }
   void OnAttemptCounts(core::CampaignId campaign,

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <limits>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -125,12 +127,11 @@ constexpr std::string_view kContactSelect =
     "SELECT id, campaign_id, name, timezone, priority, fields, state, attempts_made, next_eligible_at, "
     "last_outcome, callback, callback_agent FROM contacts ";
 
-Result<void> ReadContactRow(const Query& q, ContactRow& row) {
-  core::Contact& c = row.contact;
+// Every column of kContactSelect but the time zone (column 3), which the caller keeps its own way.
+Result<void> ReadContactColumns(const Query& q, core::Contact& c) {
   c.id = core::ContactId{static_cast<uint64_t>(q.Int(0))};
   c.campaign_id = core::CampaignId{static_cast<uint64_t>(q.Int(1))};
   c.name.assign(q.Text(2));
-  row.timezone.assign(q.Text(3));
   c.priority = static_cast<uint8_t>(q.Int(4));
   if (auto r = ParseFields(q.Text(5), c.fields); !r.ok()) return r;
   auto state = ContactStateFromString(q.Text(6));
@@ -143,6 +144,112 @@ Result<void> ReadContactRow(const Query& q, ContactRow& row) {
   c.callback = q.Int(10) != 0;
   c.callback_agent = core::AgentId{q.IsNull(11) ? 0 : static_cast<uint64_t>(q.Int(11))};
   return Ok{};
+}
+
+Result<void> ReadContactRow(const Query& q, ContactRow& row) {
+  row.timezone.assign(q.Text(3));
+  return ReadContactColumns(q, row.contact);
+}
+
+// The start-up load's table of time zone names (engine::ContactLoadBatch): a contact carries the
+// index of its zone's name, found through a one-entry cache and a map keyed by the name's bytes,
+// so a row costs no string of its own.
+class LoadZones {
+ public:
+  Result<uint16_t> Index(std::string_view name) {
+    if (last_ < names_.size() && names_[last_] == name) return last_;
+    if (auto it = index_.find(name); it != index_.end()) {
+      last_ = it->second;
+      return last_;
+    }
+    if (names_.size() > std::numeric_limits<uint16_t>::max()) {
+      return MakeError(ErrorCode::kInternal, "more time zone names stored than the engine can hold");
+    }
+    last_ = static_cast<uint16_t>(names_.size());
+    names_.emplace_back(name);
+    index_.emplace(std::string(name), last_);
+    return last_;
+  }
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+  };
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, uint16_t, Hash, std::equal_to<>> index_;
+  uint16_t last_ = 0;
+};
+
+// Hands every contact of `campaign` to the sink in id (= import) order, in batches. Rows come
+// from the table itself over the campaign's id range (`+campaign_id` keeps the planner off the
+// (campaign_id, id) index, whose every row would cost a second lookup into the table), then the
+// batch's phones as one range of contact_phones' primary key, merged. Pages bound a PostgreSQL
+// result, which libpq holds whole.
+Result<void> LoadContacts(Connection& db, core::CampaignId campaign, LoadZones& zones, engine::LoadSink& sink) {
+  int64_t after = 0, last = 0;
+  {
+    Query q(db, "SELECT MIN(id), MAX(id) FROM contacts WHERE campaign_id = $1");
+    q.Bind(campaign.value);
+    auto row = q.Step();
+    if (!row.ok()) return row.error();
+    if (!*row || q.IsNull(0)) return Ok{};
+    after = q.Int(0) - 1;
+    last = q.Int(1);
+  }
+  static const std::string kPage = std::string(kContactSelect) +
+                                   "WHERE id > $2 AND id <= $3 AND +campaign_id = $1 ORDER BY id LIMIT $4";
+  constexpr size_t kBatch = 16384;
+  // Ids are handed out in import order, so the range bounds the count (exact for a campaign
+  // imported on its own, an over-estimate when imports of campaigns interleaved).
+  size_t size_hint = static_cast<size_t>(last - after);
+  for (;;) {
+    engine::ContactLoadBatch batch;
+    batch.campaign_size_hint = std::exchange(size_hint, 0);
+    batch.contacts.reserve(kBatch);
+    {
+      Query q(db, kPage);
+      q.BindAll(campaign.value, after, last, static_cast<int64_t>(kBatch));
+      for (;;) {
+        auto row = q.Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        core::Contact& c = batch.contacts.emplace_back();
+        OD_TRY(ReadContactColumns(q, c));
+        auto zone = zones.Index(q.Text(3));
+        if (!zone.ok()) return zone.error();
+        c.zone = *zone;
+      }
+    }
+    if (batch.contacts.empty()) return Ok{};
+    {
+      Query q(db,
+              "SELECT contact_id, number, type, attempts, invalid FROM contact_phones WHERE campaign_id = $1 AND "
+              "contact_id >= $2 AND contact_id <= $3 ORDER BY contact_id, ord");
+      q.BindAll(campaign.value, batch.contacts.front().id.value, batch.contacts.back().id.value);
+      size_t i = 0;
+      for (;;) {
+        auto row = q.Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        auto contact_id = static_cast<uint64_t>(q.Int(0));
+        while (i < batch.contacts.size() && batch.contacts[i].id.value < contact_id) ++i;
+        if (i == batch.contacts.size()) break;
+        if (batch.contacts[i].id.value != contact_id) continue;
+        core::Phone& phone = batch.contacts[i].phones.emplace_back();
+        phone.number.assign(q.Text(1));
+        phone.type.assign(q.Text(2));
+        phone.attempts = static_cast<uint16_t>(q.Int(3));
+        phone.invalid = q.Int(4) != 0;
+      }
+    }
+    after = static_cast<int64_t>(batch.contacts.back().id.value);
+    const bool done = batch.contacts.size() < kBatch || after >= last;
+    batch.zone_names = zones.names();
+    sink.OnContacts(campaign, std::move(batch));
+    if (done) return Ok{};
+  }
 }
 
 // Reads up to `limit` contacts of `campaign` with id > after (optionally in one state) into `out`,
@@ -1110,20 +1217,8 @@ core::Result<void> SqlDatabase::Load(engine::LoadSink& sink) {
         sink.OnCampaign(*c);
       }
     }
-    constexpr size_t kBatch = 16384;
-    for (core::CampaignId campaign : campaigns) {
-      int64_t after = 0;
-      for (;;) {
-        std::vector<ContactRow> batch;
-        batch.reserve(kBatch);
-        OD_TRY(ReadContactPage(db, campaign, after, std::nullopt, kBatch, batch));
-        if (batch.empty()) break;
-        after = static_cast<int64_t>(batch.back().contact.id.value);
-        const bool last = batch.size() < kBatch;
-        sink.OnContacts(campaign, std::move(batch));
-        if (last) break;
-      }
-    }
+    LoadZones zones;
+    for (core::CampaignId campaign : campaigns) OD_TRY(LoadContacts(db, campaign, zones, sink));
     {
       Query q(db,
               "SELECT tenant_id, list, number, added_at, source FROM dnc_entries ORDER BY tenant_id, list, "
