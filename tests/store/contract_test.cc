@@ -309,6 +309,40 @@ TEST_P(StoreContract, InsertContactsAssignsIdsInOrderAndRoundTrips) {
   EXPECT_EQ(db_->InsertContacts(other.id, c.id, more).error().code, ErrorCode::kNotFound);
 }
 
+// Custom fields are stored as JSON: plain ASCII ones are written directly, anything that needs
+// escaping (quotes, control characters, non-ASCII, invalid UTF-8) through the JSON library; both
+// read back as they went in (invalid UTF-8 as U+FFFD).
+TEST_P(StoreContract, ContactFieldsRoundTripPlainAndEscaped) {
+  auto t = MakeTenant("t");
+  auto c = MakeCampaign(t.id);
+  std::vector<ContactRow> rows(4);
+  const std::vector<std::vector<std::pair<std::string, std::string>>> fields = {
+      {{"account", "AC-1"}, {"plan", "gold plan, 2026"}},
+      {{"note", "says \"hi\"\n\ttab \\ slash"}},
+      {{"name", "Zo\xc3\xab M\xc3\xbcller"}, {"", ""}},
+      {}};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].contact.name = "f";
+    rows[i].contact.name += std::to_string(i);
+    rows[i].contact.phones.push_back(core::Phone{"+12015550177", "", 0, false});
+    rows[i].contact.fields = fields[i];
+    rows[i].timezone = "UTC";
+  }
+  ContactRow broken = rows[0];
+  broken.contact.fields = {{"bad", std::string("\xff\xfe", 2)}};
+  rows.push_back(broken);
+  ASSERT_TRUE(db_->InsertContacts(t.id, c.id, rows).ok());
+  for (size_t i = 0; i < fields.size(); ++i) {
+    auto back = db_->GetContact(t.id, rows[i].contact.id);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back->contact.contact.fields, fields[i]) << i;
+  }
+  auto bad = db_->GetContact(t.id, rows.back().contact.id);
+  ASSERT_TRUE(bad.ok());
+  ASSERT_EQ(bad->contact.contact.fields.size(), 1u);
+  EXPECT_NE(bad->contact.contact.fields[0].second.find("\xef\xbf\xbd"), std::string::npos);
+}
+
 TEST_P(StoreContract, AFailingContactBatchStoresNothing) {
   auto t = MakeTenant("t");
   auto c = MakeCampaign(t.id);
