@@ -8,6 +8,7 @@
 #include <future>
 #include <mutex>
 #include <sstream>
+#include <unordered_map>
 
 #include "api/agent_ops.h"
 #include "api/json_mapping.h"
@@ -26,6 +27,88 @@ using engine::Role;
 constexpr size_t kMaxImportRows = 200000;
 constexpr size_t kDefaultPageSize = 100;
 constexpr size_t kMaxPageSize = 1000;
+
+// The latest contact import of each campaign, shown as the `import` field of the campaign object
+// (an extension of API.md). Held in memory by this server process: it is progress for a watcher,
+// not a record (a restart forgets it; `outdial import` runs in its own process and logs instead).
+// Thread-safe: the importing request's I/O thread writes while other request threads read.
+class ImportTracker {
+ public:
+  enum class State { kRunning, kDone, kFailed };
+  struct Status {
+    uint64_t generation = 0;  // which import of the campaign this is (a newer one replaces it)
+    State state = State::kRunning;
+    std::string phase = "reading";  // "reading" the body, then "storing" the valid rows
+    uint64_t rows_read = 0, accepted = 0, rejected = 0, bytes_read = 0, bytes_total = 0;
+    int64_t started_at = 0, finished_at = 0;  // epoch ms; finished_at 0 while running
+    std::string error;
+  };
+
+  // Starts tracking a new import of `campaign`; the returned generation names it in later calls.
+  uint64_t Start(uint64_t campaign, uint64_t bytes_total, int64_t now_ms) {
+    std::lock_guard lock(mutex_);
+    Status s;
+    s.generation = ++generation_;
+    s.bytes_total = bytes_total;
+    s.started_at = now_ms;
+    status_[campaign] = s;
+    return s.generation;
+  }
+  // Applies `fn` to the import's status unless a newer import of the campaign replaced it.
+  template <typename Fn>
+  void Update(uint64_t campaign, uint64_t generation, Fn&& fn) {
+    std::lock_guard lock(mutex_);
+    auto it = status_.find(campaign);
+    if (it != status_.end() && it->second.generation == generation) fn(it->second);
+  }
+  std::optional<Status> Get(uint64_t campaign) const {
+    std::lock_guard lock(mutex_);
+    auto it = status_.find(campaign);
+    if (it == status_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Forget(uint64_t campaign) {
+    std::lock_guard lock(mutex_);
+    status_.erase(campaign);
+  }
+
+  static std::string_view ToString(State state) {
+    switch (state) {
+      case State::kRunning:
+        return "running";
+      case State::kDone:
+        return "done";
+      case State::kFailed:
+        return "failed";
+    }
+    return "failed";
+  }
+  static Json ToJson(const Status& s) {
+    Json j = {{"state", ToString(s.state)},   {"phase", s.phase},
+              {"rows_read", s.rows_read},     {"accepted", s.accepted},
+              {"rejected", s.rejected},       {"bytes_read", s.bytes_read},
+              {"bytes_total", s.bytes_total}, {"started_at", s.started_at},
+              {"finished_at", s.finished_at == 0 ? Json(nullptr) : Json(s.finished_at)}};
+    if (s.bytes_total > 0) j["percent"] = std::min<uint64_t>(100, s.bytes_read * 100 / s.bytes_total);
+    if (!s.error.empty()) j["error"] = s.error;
+    return j;
+  }
+  // One structured log line: the same fields as the JSON, as key=value.
+  static std::string LogLine(uint64_t campaign, const Status& s) {
+    std::string line = fmt::format(
+        "import campaign={} state={} phase={} rows_read={} accepted={} rejected={} bytes_read={} bytes_total={}",
+        campaign, ToString(s.state), s.phase, s.rows_read, s.accepted, s.rejected, s.bytes_read, s.bytes_total);
+    if (s.bytes_total > 0) line += fmt::format(" percent={}", std::min<uint64_t>(100, s.bytes_read * 100 / s.bytes_total));
+    if (s.finished_at != 0) line += fmt::format(" seconds={:.1f}", static_cast<double>(s.finished_at - s.started_at) / 1000);
+    if (!s.error.empty()) line += fmt::format(" error=\"{}\"", s.error);
+    return line;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  uint64_t generation_ = 0;
+  std::unordered_map<uint64_t, Status> status_;
+};
 
 HttpResponse JsonResponse(int status, const Json& body) {
   return HttpResponse{status, "application/json; charset=utf-8", body.dump()};
@@ -228,6 +311,7 @@ struct RestApi::Impl {
   ApiDeps deps;
   ApiOptions options;
   const HttpServer::Counters* server_counters = nullptr;
+  ImportTracker imports;
 
   Impl(ApiDeps d, ApiOptions o) : deps(d), options(std::move(o)) {}
 
@@ -1015,7 +1099,7 @@ struct RestApi::Impl {
     Json items = Json::array();
     for (const auto& c : *rows) {
       if (p.role == Role::kAgent && !AgentSeesCampaign(p, c)) continue;
-      items.push_back(CampaignToJson(c));
+      items.push_back(CampaignJson(c));
     }
     return JsonResponse(200, {{"items", items}});
   }
@@ -1034,10 +1118,18 @@ struct RestApi::Impl {
     return JsonResponse(201, CampaignToJson(*row));
   }
 
+  // The campaign object with this server's extension: `import`, the latest contact import's
+  // progress (absent when there was none since the server started).
+  Json CampaignJson(const engine::CampaignRow& row) const {
+    Json j = CampaignToJson(row);
+    if (auto status = imports.Get(row.id.value)) j["import"] = ImportTracker::ToJson(*status);
+    return j;
+  }
+
   HttpResponse GetCampaign(const Principal& p, core::CampaignId id) {
     auto row = deps.catalog.GetCampaign(p.tenant, id);
     if (!row.ok()) return ErrorResponse(row.error());
-    return JsonResponse(200, CampaignToJson(*row));
+    return JsonResponse(200, CampaignJson(*row));
   }
 
   HttpResponse PatchCampaign(const Principal& p, core::CampaignId id, const Json& b) {
@@ -1053,7 +1145,7 @@ struct RestApi::Impl {
     if (!applied.ok()) return ErrorResponse(applied.error());
     auto updated = deps.catalog.UpdateCampaign(p.tenant, id, *settings);
     if (!updated.ok()) return ErrorResponse(updated.error());
-    return JsonResponse(200, CampaignToJson(*updated));
+    return JsonResponse(200, CampaignJson(*updated));
   }
 
   HttpResponse DeleteCampaign(const Principal& p, core::CampaignId id) {
@@ -1085,6 +1177,7 @@ struct RestApi::Impl {
     if (!waited.ok()) return ErrorResponse(waited.error());
     // kNotFound: the engine never had it (a campaign deleted before it was loaded); fine.
     if (!removed.ok() && removed.error().code != ErrorCode::kNotFound) return ErrorResponse(removed.error());
+    imports.Forget(id.value);
     return NoContent();
   }
 
@@ -1103,7 +1196,7 @@ struct RestApi::Impl {
     auto updated = deps.catalog.SetCampaignStatus(p.tenant, id, to);
     if (!updated.ok()) return ErrorResponse(updated.error());
     spdlog::info("campaign {} is {}", id.value, core::ToString(to));
-    return JsonResponse(200, CampaignToJson(*updated));
+    return JsonResponse(200, CampaignJson(*updated));
   }
 
   // --- contacts ---------------------------------------------------------------------------------------
@@ -1116,25 +1209,80 @@ struct RestApi::Impl {
     if (!campaign.ok()) return ErrorResponse(campaign.error());
     auto tenant = deps.catalog.GetTenant(p.tenant);
     if (!tenant.ok()) return ErrorResponse(tenant.error());
+    // Progress goes to the campaign's `import` field and, about once a second, into the log.
+    const uint64_t generation = imports.Start(id.value, req.body.size(), core::ToEpochMs(Now()));
+    core::TimePoint last_log = Now();
+    auto log_status = [&] {
+      if (auto s = imports.Get(id.value); s && s->generation == generation)
+        spdlog::info("{}", ImportTracker::LogLine(id.value, *s));
+    };
+    log_status();
+    auto on_progress = [&](const engine::IntakeProgress& progress) {
+      imports.Update(id.value, generation, [&](ImportTracker::Status& s) {
+        s.rows_read = progress.rows_seen;
+        s.accepted = progress.accepted;
+        s.rejected = progress.rejected;
+        s.bytes_read = progress.bytes_consumed;
+      });
+      if (core::TimePoint now = Now(); now - last_log >= std::chrono::seconds(1)) {
+        last_log = now;
+        log_status();
+      }
+    };
+    auto finish = [&](ImportTracker::State state, uint64_t accepted, const std::string& error) {
+      imports.Update(id.value, generation, [&](ImportTracker::Status& s) {
+        s.state = state;
+        s.accepted = accepted;
+        s.error = error;
+        s.finished_at = std::max<int64_t>(core::ToEpochMs(Now()), s.started_at + 1);
+      });
+      log_status();
+    };
+    uint64_t stored = 0;
+    HttpResponse response = ImportContactsBody(p, id, req, tenant->settings, on_progress, generation, stored);
+    if (response.status == 200) {
+      finish(ImportTracker::State::kDone, stored, "");
+    } else {
+      // The error body is API.md's {"error": {"code", "message"}}; its message says why.
+      auto body = Json::parse(response.body, nullptr, false);
+      std::string message = body.is_object() && body.contains("error") ? body["error"].value("message", "") : "";
+      finish(ImportTracker::State::kFailed, 0, message.empty() ? "import failed" : message);
+    }
+    return response;
+  }
+
+  HttpResponse ImportContactsBody(const Principal& p, core::CampaignId id, const HttpRequest& req,
+                                  const core::TenantSettings& tenant_settings,
+                                  const engine::ContactIntake::ProgressCallback& on_progress, uint64_t generation,
+                                  uint64_t& stored) {
     auto ct = req.headers.find("content-type");
     std::string content_type = ct == req.headers.end() ? "" : ct->second;
     engine::IntakeFormat format = content_type.find("text/csv") != std::string::npos ? engine::IntakeFormat::kCsv
                                                                                     : engine::IntakeFormat::kJson;
-    bool body_given = false;
+    // The body is in memory already; handing it out in slices lets the progress count bytes.
+    constexpr size_t kSlice = 256 * 1024;
+    size_t offset = 0;
     auto next_chunk = [&]() -> std::string_view {
-      if (body_given) return {};
-      body_given = true;
-      return req.body;
+      std::string_view rest = std::string_view(req.body).substr(offset);
+      std::string_view slice = rest.substr(0, kSlice);
+      offset += slice.size();
+      return slice;
     };
     std::vector<engine::ContactRow> rows;
-    auto summary = deps.intake.Read(format, next_chunk, tenant->settings, id, Now(),
+    auto summary = deps.intake.Read(format, next_chunk, tenant_settings, id, Now(),
                                     [&rows](std::vector<engine::ContactRow>&& batch) -> core::Result<void> {
                                       if (rows.size() + batch.size() > kMaxImportRows) {
                                         return Invalid("contacts", "at most 200000 contacts per request");
                                       }
                                       for (auto& r : batch) rows.push_back(std::move(r));
                                       return core::Ok{};
-                                    });
+                                    },
+                                    on_progress);
+    imports.Update(id.value, generation, [&](ImportTracker::Status& s) {
+      s.phase = "storing";
+      s.rejected = summary.rejected;
+      s.bytes_read = req.body.size();
+    });
     if (summary.fatal_error) {
       core::Error e = std::move(*summary.fatal_error);
       if (e.code == core::ErrorCode::kInternal) return ErrorResponse(e);
@@ -1167,6 +1315,7 @@ struct RestApi::Impl {
     for (const auto& e : summary.errors) errors.push_back({{"row", e.row}, {"field", e.field}, {"problem", e.problem}});
     Json body = {{"accepted", accepted}, {"rejected", summary.rejected}, {"errors", errors}};
     if (summary.error_count > summary.errors.size()) body["errors_total"] = summary.error_count;
+    stored = accepted;
     return JsonResponse(200, body);
   }
 

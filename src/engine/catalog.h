@@ -100,6 +100,18 @@ struct RecoveryReport {
   int64_t contacts_released = 0;
 };
 
+// One batch of a campaign's contacts at start-up, in import order. A few time zone names serve
+// millions of contacts, so the names come once, as a table: `contacts[i].zone` is an index into
+// `zone_names` (not yet a ZoneTable id; the sink maps it). The table only grows during one load
+// (an index keeps its name in later batches), and each batch carries all of it so far.
+struct ContactLoadBatch {
+  std::vector<core::Contact> contacts;
+  std::vector<std::string> zone_names;  // IANA names; "" means the tenant's default_timezone
+  // In a campaign's first batch: about how many contacts the campaign has (an upper bound; 0 when
+  // unknown), so that the sink can allocate once.
+  size_t campaign_size_hint = 0;
+};
+
 // Receives the stored state at start-up, in this order: tenants, users, campaigns, then each
 // campaign's contacts in import order (in batches), DNC entries, and last the counters.
 class LoadSink {
@@ -108,7 +120,7 @@ class LoadSink {
   virtual void OnTenant(const TenantRow& tenant) = 0;
   virtual void OnUser(const UserRow& user) = 0;
   virtual void OnCampaign(const CampaignRow& campaign) = 0;
-  virtual void OnContacts(core::CampaignId campaign, std::vector<ContactRow>&& batch) = 0;
+  virtual void OnContacts(core::CampaignId campaign, ContactLoadBatch&& batch) = 0;
   virtual void OnDnc(const DncRecord& entry) = 0;
   // Attempts so far per outcome (campaign stats survive a restart).
   virtual void OnAttemptCounts(core::CampaignId campaign,

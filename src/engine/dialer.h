@@ -131,6 +131,10 @@ class Dialer final : public TelephonyListener {
   bool CampaignHasLiveWork(CampaignId id) const;
   // Adds contacts (ids assigned by the caller, unique). Zone ids come from zones().
   core::Result<void> AddContacts(CampaignId id, std::vector<core::Contact> contacts);
+  // Makes room for `count` more contacts of the campaign: the start-up load knows a campaign's
+  // size before its first batch, so the campaign's vectors are allocated once instead of doubling
+  // (each doubling moves every contact and briefly holds both copies). Only a hint.
+  void ReserveContacts(CampaignId id, size_t count);
   core::Result<void> AddAgent(const AgentInfo& info);
   // Replaces an agent's username, team and station (the tenant stays); takes effect on its next
   // reservation or dispatch.

@@ -522,6 +522,89 @@ TEST_F(Api, CsvImportValidatesRowByRow) {
   EXPECT_EQ(Call("GET", "/api/v1/campaigns/" + id + "/stats", nullptr, admin).json()["contacts"]["total"], 2);
 }
 
+// The campaign object carries the latest import's progress (`import`, an extension of API.md),
+// and the server logs it as structured lines: while a large list is read, and once it is stored.
+TEST_F(Api, ImportProgressIsOnTheCampaignAndInTheLog) {
+  std::string admin = Admin();
+  auto created = Call("POST", "/api/v1/campaigns", {{"name", "Progress"}, {"mode", "preview"}}, admin);
+  ASSERT_EQ(created.status, 201);
+  std::string id = created.json()["id"];
+  const std::string path = "/api/v1/campaigns/" + id;
+  EXPECT_FALSE(Call("GET", path, nullptr, admin).json().contains("import"));  // none yet
+
+  std::string csv = "name,phone\nA,+12015550150\nBad,x\nC,+12015550151\n";
+  ASSERT_EQ(Http(port_, "POST", path + "/contacts", csv, admin, "text/csv").status, 200);
+  auto done = Call("GET", path, nullptr, admin).json()["import"];
+  ASSERT_TRUE(done.is_object()) << done;
+  EXPECT_EQ(done["state"], "done");
+  EXPECT_EQ(done["rows_read"], 3);
+  EXPECT_EQ(done["accepted"], 2);
+  EXPECT_EQ(done["rejected"], 1);
+  EXPECT_EQ(done["bytes_read"], csv.size());
+  EXPECT_EQ(done["bytes_total"], csv.size());
+  EXPECT_EQ(done["percent"], 100);
+  ASSERT_TRUE(done["finished_at"].is_number());
+  EXPECT_LT(done["started_at"].get<int64_t>(), done["finished_at"].get<int64_t>());
+  // The list of campaigns shows it too.
+  bool listed = false;
+  const Json campaigns = Call("GET", "/api/v1/campaigns", nullptr, admin).json();
+  for (const auto& c : campaigns["items"]) {
+    if (c["id"] == id) listed = c.contains("import") && c["import"]["state"] == "done";
+  }
+  EXPECT_TRUE(listed);
+
+  // A large list (4.4 MB): watched from a second connection while the first one imports.
+  constexpr int kRows = 100000;
+  std::string big = "name,phone,plan\n";
+  for (int i = 0; i < kRows; ++i) {
+    big += "Contact number ";  // appended piece by piece: g++ 12 -Wrestrict on "literal" + std::string&&
+    big += std::to_string(i);
+    big += ",+1201555";
+    big += std::to_string(1000 + i % 9000);
+    big += ",gold-plan\n";
+  }
+  HttpResult imported;
+  std::thread upload([&] { imported = Http(port_, "POST", path + "/contacts", big, admin, "text/csv"); });
+  std::vector<Json> seen;
+  for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;) {
+    auto now = Call("GET", path, nullptr, admin).json()["import"];
+    if (now["bytes_total"] == big.size()) {
+      seen.push_back(now);
+      if (now["state"] != "running") break;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  upload.join();
+  ASSERT_EQ(imported.status, 200) << imported.body;
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back()["state"], "done");
+  EXPECT_EQ(seen.back()["accepted"], kRows);
+  EXPECT_EQ(seen.back()["rows_read"], kRows);
+  uint64_t last_rows = 0;
+  for (const auto& s : seen) {  // progress only goes forward, and stays within the body
+    EXPECT_GE(s["rows_read"].get<uint64_t>(), last_rows);
+    last_rows = s["rows_read"].get<uint64_t>();
+    EXPECT_LE(s["bytes_read"].get<uint64_t>(), big.size());
+    if (s["state"] == "running") {
+      EXPECT_TRUE(s["finished_at"].is_null());
+    }
+  }
+  std::cerr << "observed " << seen.size() << " progress states, the first: " << seen.front() << "\n";
+  std::string log = server_->log();
+  EXPECT_NE(log.find("import campaign=" + id + " state=running phase=reading rows_read=0"), std::string::npos);
+  const std::string rows_text = std::to_string(kRows);
+  EXPECT_NE(log.find("import campaign=" + id + " state=done phase=storing rows_read=" + rows_text +
+                     " accepted=" + rows_text),
+            std::string::npos);
+
+  // A body refused whole is a failed import, with the reason.
+  ASSERT_EQ(Http(port_, "POST", path + "/contacts", "name\nx\n", admin, "text/csv").status, 400);
+  auto failed = Call("GET", path, nullptr, admin).json()["import"];
+  EXPECT_EQ(failed["state"], "failed");
+  EXPECT_EQ(failed["accepted"], 0);
+  EXPECT_FALSE(failed.value("error", "").empty());
+}
+
 TEST_F(Api, DncNormalisesNumbers) {
   std::string admin = Admin();
   EXPECT_EQ(Call("PUT", "/api/v1/dnc/tenant/+12015550123", nullptr, admin).status, 204);

@@ -25,7 +25,7 @@ struct EngineSide {
   engine::Dialer& dialer;
   std::optional<core::Error> error;
   std::unordered_map<uint64_t, core::TenantSettings> tenants;
-  std::unordered_map<std::string, uint16_t> zone_of;  // a cache in front of ZoneTable::Intern
+  std::vector<uint16_t> zone_of;  // the load's zone index (ContactLoadBatch) -> ZoneTable id
   std::vector<std::pair<core::CampaignId, core::CampaignStatus>> statuses;
   int64_t contacts = 0;
 
@@ -34,21 +34,30 @@ struct EngineSide {
     e.message = fmt::format("loading {}: {}", what, e.message);
     error = std::move(e);
   }
-  std::optional<uint16_t> Zone(const std::string& name, uint64_t campaign_tenant) {
-    auto it = zone_of.find(name);
-    if (it != zone_of.end()) return it->second;
-    std::string zone_name = name;
-    if (zone_name.empty()) {
-      auto t = tenants.find(campaign_tenant);
-      zone_name = t == tenants.end() ? "UTC" : t->second.default_timezone;
+  // Interns the names of the batch's table not seen yet. An empty name is the tenant's default
+  // zone, which differs per tenant: such a table entry is interned per batch instead.
+  bool InternZones(const std::vector<std::string>& names, uint64_t campaign_tenant,
+                   std::vector<uint16_t>& batch_zone_of) {
+    batch_zone_of.resize(names.size());
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i < zone_of.size() && !names[i].empty()) {
+        batch_zone_of[i] = zone_of[i];
+        continue;
+      }
+      std::string zone_name = names[i];
+      if (zone_name.empty()) {
+        auto t = tenants.find(campaign_tenant);
+        zone_name = t == tenants.end() ? "UTC" : t->second.default_timezone;
+      }
+      auto interned = dialer.zones().Intern(zone_name);
+      if (!interned.ok()) {
+        Fail(interned.error(), "contacts");
+        return false;
+      }
+      batch_zone_of[i] = *interned;
+      if (i == zone_of.size()) zone_of.push_back(*interned);
     }
-    auto interned = dialer.zones().Intern(zone_name);
-    if (!interned.ok()) {
-      Fail(interned.error(), "contacts");
-      return std::nullopt;
-    }
-    zone_of.emplace(name, *interned);
-    return *interned;
+    return true;
   }
 };
 
@@ -83,21 +92,26 @@ class DialerLoadSink final : public engine::LoadSink {
       side->statuses.emplace_back(campaign.id, campaign.status);
     });
   }
-  void OnContacts(core::CampaignId campaign, std::vector<engine::ContactRow>&& batch) override {
-    report.contacts += static_cast<int64_t>(batch.size());
+  void OnContacts(core::CampaignId campaign, engine::ContactLoadBatch&& batch) override {
+    report.contacts += static_cast<int64_t>(batch.contacts.size());
     uint64_t tenant = tenant_of_[campaign.value];
-    run_([side = side_, campaign, tenant, rows = std::move(batch)]() mutable {
+    // The batch moves into the task (no copy of the contacts): the Catalog thread reads the next
+    // page while the engine thread adds this one.
+    run_([side = side_, campaign, tenant, batch = std::make_shared<engine::ContactLoadBatch>(std::move(batch))] {
       if (side->error) return;
-      std::vector<core::Contact> contacts;
-      contacts.reserve(rows.size());
-      for (auto& row : rows) {
-        auto zone = side->Zone(row.timezone, tenant);
-        if (!zone) return;
-        row.contact.zone = *zone;
-        contacts.push_back(std::move(row.contact));
+      std::vector<uint16_t> zone_of;
+      if (!side->InternZones(batch->zone_names, tenant, zone_of)) return;
+      if (batch->campaign_size_hint > 0) side->dialer.ReserveContacts(campaign, batch->campaign_size_hint);
+      for (core::Contact& c : batch->contacts) {
+        if (c.zone >= zone_of.size()) {
+          side->Fail(core::MakeError(core::ErrorCode::kInternal, "a contact names no zone of its batch"),
+                     "contacts");
+          return;
+        }
+        c.zone = zone_of[c.zone];
       }
-      side->contacts += static_cast<int64_t>(contacts.size());
-      if (auto r = side->dialer.AddContacts(campaign, std::move(contacts)); !r.ok())
+      side->contacts += static_cast<int64_t>(batch->contacts.size());
+      if (auto r = side->dialer.AddContacts(campaign, std::move(batch->contacts)); !r.ok())
         side->Fail(r.error(), "contacts");
     });
   }

@@ -487,11 +487,19 @@ core::Result<void> MemoryCatalog::Load(engine::LoadSink& sink) {
   for (const auto& row : users) sink.OnUser(row);
   for (const auto& row : campaigns) sink.OnCampaign(row);
   constexpr size_t kBatch = 10000;
+  std::vector<std::string> zone_names;
+  std::map<std::string, uint16_t, std::less<>> zone_index;
   for (auto& [campaign, rows] : contacts) {
     for (size_t i = 0; i < rows.size(); i += kBatch) {
-      std::vector<engine::ContactRow> batch(
-          std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(i)),
-          std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(std::min(rows.size(), i + kBatch))));
+      engine::ContactLoadBatch batch;
+      for (size_t j = i; j < std::min(rows.size(), i + kBatch); ++j) {
+        auto [it, added] = zone_index.try_emplace(rows[j].timezone, static_cast<uint16_t>(zone_names.size()));
+        if (added) zone_names.push_back(rows[j].timezone);
+        rows[j].contact.zone = it->second;
+        batch.contacts.push_back(std::move(rows[j].contact));
+      }
+      batch.zone_names = zone_names;
+      if (i == 0) batch.campaign_size_hint = rows.size();
       sink.OnContacts(campaign, std::move(batch));
     }
   }

@@ -85,7 +85,36 @@ std::optional<core::AmdResult> AmdFromString(std::string_view text) {
   return std::nullopt;
 }
 
+namespace {
+// True when `text` can go into a JSON string as it is: printable ASCII without '"' or '\\' (most
+// custom fields: account numbers, plans, names without accents).
+bool PlainAscii(std::string_view text) {
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+}  // namespace
+
 void AppendFieldsJson(const Fields& fields, std::string& out) {
+  // Written directly when nothing needs escaping (an import writes this for every row); the
+  // JSON library otherwise. Both give the same text: [["name","value"],...] without spaces.
+  bool plain = true;
+  for (const auto& [name, value] : fields) plain = plain && PlainAscii(name) && PlainAscii(value);
+  if (plain) {
+    out += '[';
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) out += ',';
+      out += "[\"";
+      out += fields[i].first;
+      out += "\",\"";
+      out += fields[i].second;
+      out += "\"]";
+    }
+    out += ']';
+    return;
+  }
   nlohmann::json array = nlohmann::json::array();
   for (const auto& [name, value] : fields) array.push_back({name, value});
   // Replace invalid UTF-8 rather than throw: a field value never stops a contact from being stored.

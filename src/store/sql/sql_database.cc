@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <limits>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -125,12 +127,11 @@ constexpr std::string_view kContactSelect =
     "SELECT id, campaign_id, name, timezone, priority, fields, state, attempts_made, next_eligible_at, "
     "last_outcome, callback, callback_agent FROM contacts ";
 
-Result<void> ReadContactRow(const Query& q, ContactRow& row) {
-  core::Contact& c = row.contact;
+// Every column of kContactSelect but the time zone (column 3), which the caller keeps its own way.
+Result<void> ReadContactColumns(const Query& q, core::Contact& c) {
   c.id = core::ContactId{static_cast<uint64_t>(q.Int(0))};
   c.campaign_id = core::CampaignId{static_cast<uint64_t>(q.Int(1))};
   c.name.assign(q.Text(2));
-  row.timezone.assign(q.Text(3));
   c.priority = static_cast<uint8_t>(q.Int(4));
   if (auto r = ParseFields(q.Text(5), c.fields); !r.ok()) return r;
   auto state = ContactStateFromString(q.Text(6));
@@ -143,6 +144,112 @@ Result<void> ReadContactRow(const Query& q, ContactRow& row) {
   c.callback = q.Int(10) != 0;
   c.callback_agent = core::AgentId{q.IsNull(11) ? 0 : static_cast<uint64_t>(q.Int(11))};
   return Ok{};
+}
+
+Result<void> ReadContactRow(const Query& q, ContactRow& row) {
+  row.timezone.assign(q.Text(3));
+  return ReadContactColumns(q, row.contact);
+}
+
+// The start-up load's table of time zone names (engine::ContactLoadBatch): a contact carries the
+// index of its zone's name, found through a one-entry cache and a map keyed by the name's bytes,
+// so a row costs no string of its own.
+class LoadZones {
+ public:
+  Result<uint16_t> Index(std::string_view name) {
+    if (last_ < names_.size() && names_[last_] == name) return last_;
+    if (auto it = index_.find(name); it != index_.end()) {
+      last_ = it->second;
+      return last_;
+    }
+    if (names_.size() > std::numeric_limits<uint16_t>::max()) {
+      return MakeError(ErrorCode::kInternal, "more time zone names stored than the engine can hold");
+    }
+    last_ = static_cast<uint16_t>(names_.size());
+    names_.emplace_back(name);
+    index_.emplace(std::string(name), last_);
+    return last_;
+  }
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+  };
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, uint16_t, Hash, std::equal_to<>> index_;
+  uint16_t last_ = 0;
+};
+
+// Hands every contact of `campaign` to the sink in id (= import) order, in batches. Rows come
+// from the table itself over the campaign's id range (`+campaign_id` keeps the planner off the
+// (campaign_id, id) index, whose every row would cost a second lookup into the table), then the
+// batch's phones as one range of contact_phones' primary key, merged. Pages bound a PostgreSQL
+// result, which libpq holds whole.
+Result<void> LoadContacts(Connection& db, core::CampaignId campaign, LoadZones& zones, engine::LoadSink& sink) {
+  int64_t after = 0, last = 0;
+  {
+    Query q(db, "SELECT MIN(id), MAX(id) FROM contacts WHERE campaign_id = $1");
+    q.Bind(campaign.value);
+    auto row = q.Step();
+    if (!row.ok()) return row.error();
+    if (!*row || q.IsNull(0)) return Ok{};
+    after = q.Int(0) - 1;
+    last = q.Int(1);
+  }
+  static const std::string kPage = std::string(kContactSelect) +
+                                   "WHERE id > $2 AND id <= $3 AND +campaign_id = $1 ORDER BY id LIMIT $4";
+  constexpr size_t kBatch = 16384;
+  // Ids are handed out in import order, so the range bounds the count (exact for a campaign
+  // imported on its own, an over-estimate when imports of campaigns interleaved).
+  size_t size_hint = static_cast<size_t>(last - after);
+  for (;;) {
+    engine::ContactLoadBatch batch;
+    batch.campaign_size_hint = std::exchange(size_hint, 0);
+    batch.contacts.reserve(kBatch);
+    {
+      Query q(db, kPage);
+      q.BindAll(campaign.value, after, last, static_cast<int64_t>(kBatch));
+      for (;;) {
+        auto row = q.Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        core::Contact& c = batch.contacts.emplace_back();
+        OD_TRY(ReadContactColumns(q, c));
+        auto zone = zones.Index(q.Text(3));
+        if (!zone.ok()) return zone.error();
+        c.zone = *zone;
+      }
+    }
+    if (batch.contacts.empty()) return Ok{};
+    {
+      Query q(db,
+              "SELECT contact_id, number, type, attempts, invalid FROM contact_phones WHERE campaign_id = $1 AND "
+              "contact_id >= $2 AND contact_id <= $3 ORDER BY contact_id, ord");
+      q.BindAll(campaign.value, batch.contacts.front().id.value, batch.contacts.back().id.value);
+      size_t i = 0;
+      for (;;) {
+        auto row = q.Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        auto contact_id = static_cast<uint64_t>(q.Int(0));
+        while (i < batch.contacts.size() && batch.contacts[i].id.value < contact_id) ++i;
+        if (i == batch.contacts.size()) break;
+        if (batch.contacts[i].id.value != contact_id) continue;
+        core::Phone& phone = batch.contacts[i].phones.emplace_back();
+        phone.number.assign(q.Text(1));
+        phone.type.assign(q.Text(2));
+        phone.attempts = static_cast<uint16_t>(q.Int(3));
+        phone.invalid = q.Int(4) != 0;
+      }
+    }
+    after = static_cast<int64_t>(batch.contacts.back().id.value);
+    const bool done = batch.contacts.size() < kBatch || after >= last;
+    batch.zone_names = zones.names();
+    sink.OnContacts(campaign, std::move(batch));
+    if (done) return Ok{};
+  }
 }
 
 // Reads up to `limit` contacts of `campaign` with id > after (optionally in one state) into `out`,
@@ -338,6 +445,28 @@ Result<uint64_t> ParseCursor(std::string_view cursor) {
                  {{"cursor", "is not a cursor of this list"}}};
   }
   return value;
+}
+
+// Contacts (and phones) per INSERT statement: 64 rows of 11 parameters stay far below both
+// dialects' parameter limits.
+constexpr size_t kRowsPerInsert = 64;
+
+// "<head> VALUES ($1, …, $width), ($width+1, …), …<tail>" for `rows` rows.
+std::string MultiRowInsert(std::string_view head, int width, size_t rows, std::string_view tail) {
+  std::string sql(head);
+  sql += " VALUES ";
+  int param = 1;
+  for (size_t r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ", (";
+    for (int c = 0; c < width; ++c) {
+      if (c > 0) sql += ", ";
+      sql += '$';
+      sql += std::to_string(param++);
+    }
+    sql += ')';
+  }
+  sql += tail;
+  return sql;
 }
 
 Result<void> ValidateContacts(const std::vector<ContactRow>& rows) {
@@ -732,6 +861,54 @@ core::Result<core::TenantId> SqlDatabase::CampaignTenant(core::CampaignId campai
   return core::TenantId{static_cast<uint64_t>(q.Int(0))};
 }
 
+core::Result<void> SqlDatabase::ForEachAttempt(core::TenantId tenant, core::CampaignId campaign,
+                                               const AttemptVisitor& fn, size_t page_rows) {
+  page_rows = std::max<size_t>(page_rows, 1);
+  int64_t first = 0, last = -1;
+  {
+    std::lock_guard lock(catalog_mutex_);
+    OD_TRY(CheckCampaign(*catalog_, tenant, campaign));
+    Query q(*catalog_, "SELECT MIN(id), MAX(id) FROM contacts WHERE campaign_id = $1");
+    q.Bind(campaign.value);
+    auto row = q.Step();
+    if (!row.ok()) return row.error();
+    if (!*row || q.IsNull(0)) return Ok{};
+    first = q.Int(0);
+    last = q.Int(1);
+  }
+  // The campaign's contacts lie in [first, last] (ids are handed out in import order), so one range
+  // of the attempts_contact index (contact_id, started_at, id) holds its attempts already sorted;
+  // `+campaign_id` keeps the planner off attempts_campaign_outcome, which would need a sort of the
+  // whole campaign before the first row. Other campaigns' rows in the range are filtered out.
+  static const std::string kSql = fmt::format(
+      "SELECT {} FROM attempts WHERE (contact_id, started_at, id) > ($2, $3, $4) AND contact_id <= $5 AND "
+      "+campaign_id = $1 ORDER BY contact_id, started_at, id LIMIT $6",
+      kAttemptColumns);
+  int64_t after_contact = first - 1, after_started = 0, after_id = 0;
+  std::vector<engine::AttemptRecord> page;
+  page.reserve(std::min<size_t>(page_rows, 100000));
+  for (;;) {
+    page.clear();
+    {
+      std::lock_guard lock(catalog_mutex_);
+      Query q(*catalog_, kSql);
+      q.BindAll(campaign.value, after_contact, after_started, after_id, last, static_cast<int64_t>(page_rows));
+      for (;;) {
+        auto row = q.Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        page.push_back(ReadAttempt(q));
+      }
+    }
+    for (const auto& a : page) OD_TRY(fn(a));
+    if (page.size() < page_rows) return Ok{};
+    const engine::AttemptRecord& tail = page.back();
+    after_contact = static_cast<int64_t>(tail.contact_id.value);
+    after_started = core::ToEpochMs(tail.started_at);
+    after_id = static_cast<int64_t>(tail.id.value);
+  }
+}
+
 core::Result<std::vector<CampaignRow>> SqlDatabase::ListCampaigns(core::TenantId tenant) {
   std::lock_guard lock(catalog_mutex_);
   static const std::string kSql =
@@ -806,46 +983,83 @@ core::Result<void> SqlDatabase::InsertContacts(core::TenantId tenant, core::Camp
   Connection& db = *catalog_;
   auto r = InTransaction(db, [&]() -> Result<void> {
     OD_TRY(CheckCampaign(db, tenant, campaign));
-    Query c(db,
-            "INSERT INTO contacts (campaign_id, name, timezone, priority, fields, state, attempts_made, "
-            "next_eligible_at, last_outcome, callback, callback_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-            "$8, $9, "
-            "$10, $11) RETURNING id");
-    Query p(db,
-            "INSERT INTO contact_phones (campaign_id, contact_id, ord, number, type, attempts, invalid) "
-            "VALUES ($1, "
-            "$2, $3, $4, $5, $6, $7)");
+    // Many rows per statement: executing a statement has a fixed cost (cursors on the table, its
+    // indexes and the foreign keys' parents, the RETURNING table) that one row at a time made
+    // most of an import's time. The ids come back in RETURNING's arbitrary order; this
+    // transaction holds the write lock and one statement takes increasing ids in VALUES order,
+    // so sorted they are the rows' ids in order.
     std::string fields;
-    for (ContactRow& row : rows) {
-      core::Contact& k = row.contact;
-      fields.clear();
-      AppendFieldsJson(k.fields, fields);
-      c.Rebind();
-      c.BindAll(campaign.value, k.name, row.timezone, static_cast<int64_t>(k.priority), fields,
-                core::ToString(k.state), static_cast<int64_t>(k.attempts_made),
-                core::ToEpochMs(k.next_eligible_at));
-      if (k.last_outcome) {
-        c.Bind(core::ToString(*k.last_outcome));
-      } else {
-        c.BindNull();
+    std::vector<uint64_t> ids;
+    for (size_t begin = 0; begin < rows.size(); begin += kRowsPerInsert) {
+      const size_t n = std::min(kRowsPerInsert, rows.size() - begin);
+      Query c(db, MultiRowInsert("INSERT INTO contacts (campaign_id, name, timezone, priority, fields, state, "
+                                 "attempts_made, next_eligible_at, last_outcome, callback, callback_agent)",
+                                 11, n, " RETURNING id"));
+      size_t phones = 0;
+      for (size_t i = begin; i < begin + n; ++i) {
+        const ContactRow& row = rows[i];
+        const core::Contact& k = row.contact;
+        phones += k.phones.size();
+        fields.clear();
+        AppendFieldsJson(k.fields, fields);
+        c.BindAll(campaign.value, k.name, row.timezone, static_cast<int64_t>(k.priority), fields,
+                  core::ToString(k.state), static_cast<int64_t>(k.attempts_made),
+                  core::ToEpochMs(k.next_eligible_at));
+        if (k.last_outcome) {
+          c.Bind(core::ToString(*k.last_outcome));
+        } else {
+          c.BindNull();
+        }
+        c.Bind(k.callback);
+        if (k.callback_agent.valid()) {
+          c.Bind(k.callback_agent.value);
+        } else {
+          c.BindNull();
+        }
       }
-      c.Bind(k.callback);
-      if (k.callback_agent.valid()) {
-        c.Bind(k.callback_agent.value);
-      } else {
-        c.BindNull();
+      ids.clear();
+      for (;;) {
+        auto inserted = c.Step();
+        if (!inserted.ok()) return inserted.error();
+        if (!*inserted) break;
+        ids.push_back(static_cast<uint64_t>(c.Int(0)));
       }
-      auto inserted = c.Step();
-      if (!inserted.ok()) return inserted.error();
-      k.id = core::ContactId{static_cast<uint64_t>(c.Int(0))};
-      k.campaign_id = campaign;
-      OD_TRY(c.Step());
-      for (size_t i = 0; i < k.phones.size(); ++i) {
-        const core::Phone& ph = k.phones[i];
-        p.Rebind();
-        p.BindAll(campaign.value, k.id.value, static_cast<int64_t>(i), ph.number, ph.type,
-                  static_cast<int64_t>(ph.attempts), ph.invalid);
-        OD_TRY(p.Run());
+      if (ids.size() != n) {
+        return MakeError(ErrorCode::kInternal,
+                         fmt::format("inserted {} contacts but {} ids came back", n, ids.size()));
+      }
+      std::sort(ids.begin(), ids.end());
+      for (size_t i = 0; i < n; ++i) {
+        rows[begin + i].contact.id = core::ContactId{ids[i]};
+        rows[begin + i].contact.campaign_id = campaign;
+      }
+      // The chunk's phones, again many per statement (statements of kRowsPerInsert phones and one
+      // for the rest, so that few distinct texts are prepared).
+      size_t done = 0;
+      auto write_phones = [&](size_t count, size_t& contact, size_t& ord) -> Result<void> {
+        Query p(db, MultiRowInsert("INSERT INTO contact_phones (campaign_id, contact_id, ord, number, type, "
+                                   "attempts, invalid)",
+                                   7, count, ""));
+        for (size_t bound = 0; bound < count;) {
+          const core::Contact& k = rows[contact].contact;
+          if (ord == k.phones.size()) {
+            ++contact;
+            ord = 0;
+            continue;
+          }
+          const core::Phone& ph = k.phones[ord];
+          p.BindAll(campaign.value, k.id.value, static_cast<int64_t>(ord), ph.number, ph.type,
+                    static_cast<int64_t>(ph.attempts), ph.invalid);
+          ++ord;
+          ++bound;
+        }
+        return p.Run();
+      };
+      size_t contact = begin, ord = 0;
+      while (done < phones) {
+        const size_t count = std::min(kRowsPerInsert, phones - done);
+        OD_TRY(write_phones(count, contact, ord));
+        done += count;
       }
     }
     return Ok{};
@@ -1062,20 +1276,8 @@ core::Result<void> SqlDatabase::Load(engine::LoadSink& sink) {
         sink.OnCampaign(*c);
       }
     }
-    constexpr size_t kBatch = 16384;
-    for (core::CampaignId campaign : campaigns) {
-      int64_t after = 0;
-      for (;;) {
-        std::vector<ContactRow> batch;
-        batch.reserve(kBatch);
-        OD_TRY(ReadContactPage(db, campaign, after, std::nullopt, kBatch, batch));
-        if (batch.empty()) break;
-        after = static_cast<int64_t>(batch.back().contact.id.value);
-        const bool last = batch.size() < kBatch;
-        sink.OnContacts(campaign, std::move(batch));
-        if (last) break;
-      }
-    }
+    LoadZones zones;
+    for (core::CampaignId campaign : campaigns) OD_TRY(LoadContacts(db, campaign, zones, sink));
     {
       Query q(db,
               "SELECT tenant_id, list, number, added_at, source FROM dnc_entries ORDER BY tenant_id, list, "

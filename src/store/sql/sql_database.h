@@ -105,6 +105,16 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   // campaign by id alone. Not part of the Catalog, whose callers always act within one tenant.
   core::Result<core::TenantId> CampaignTenant(core::CampaignId campaign);
 
+  // Every attempt of the campaign in export order: by contact (import order), then started_at and
+  // id (the order of GetContact's attempts). Read in keyset pages of `page_rows` — one query per
+  // page, whatever the number of contacts — and handed to `fn` one by one after each page is read,
+  // with no lock held (fn may call the database). Memory stays at one page on both dialects (a
+  // PostgreSQL result is held whole by libpq). `fn`'s error stops the walk and is returned. For
+  // operator tools (`outdial export --what attempts`).
+  using AttemptVisitor = std::function<core::Result<void>(const engine::AttemptRecord&)>;
+  core::Result<void> ForEachAttempt(core::TenantId tenant, core::CampaignId campaign, const AttemptVisitor& fn,
+                                    size_t page_rows = 10000);
+
  protected:
   // For dialect-specific extensions (PostgreSQL's ClaimContacts): run `fn` with the catalog
   // connection locked.
