@@ -296,6 +296,10 @@ struct HttpServer::Impl {
                                                           asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (stopped || !acceptor.is_open()) co_return;
+        // Out of file descriptors (EMFILE/ENFILE) the pending connection stays in the backlog and
+        // accept fails again at once: without a pause this loop would spin a core at 100 %.
+        asio::steady_timer pause(io, std::chrono::milliseconds(50));
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
       auto executor = socket.get_executor();
