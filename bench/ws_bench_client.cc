@@ -125,6 +125,15 @@ Json Summary(std::vector<int64_t>& us) {
               {"mean_ms", sum / static_cast<double>(us.size()) / 1000.0}};
 }
 
+// Contact i's phone number: 10,000 per area code. (Not in the coroutine: GCC 12 cannot keep a
+// local array in a coroutine frame.)
+std::string BenchNumber(int i) {
+  static constexpr const char* kAreas[] = {"201", "212", "305", "415", "617", "312", "404", "713", "206", "303"};
+  char number[32];
+  std::snprintf(number, sizeof number, "+1%s555%04d", kAreas[(i / 10000) % 10], i % 10000);
+  return number;
+}
+
 // Waits until `n` workers called Done().
 struct Latch {
   explicit Latch(asio::any_io_executor ex, int n) : timer(ex), left(n) {}
@@ -165,16 +174,17 @@ class Http {
     req.prepare_payload();
     stream_.expires_after(std::chrono::seconds(60));
     co_await http::async_write(stream_, req, use_awaitable);
-    http::response<http::string_body> res;
-    res.body_limit(64 * 1024 * 1024);
-    co_await http::async_read(stream_, buffer_, res, use_awaitable);
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    co_await http::async_read(stream_, buffer_, parser, use_awaitable);
+    http::response<http::string_body> res = parser.release();
     if (!res.keep_alive()) {
+      // The next Call connects again (async_connect opens the closed socket).
       beast::error_code ignored;
       stream_.socket().close(ignored);
-      stream_ = beast::tcp_stream(stream_.get_executor());
       connected_ = false;
     }
-    co_return std::pair<int, std::string>{res.result_int(), std::move(res.body())};
+    co_return std::pair<int, std::string>{static_cast<int>(res.result_int()), std::move(res.body())};
   }
 
  private:
@@ -318,48 +328,71 @@ class Bench {
   asio::awaitable<int> CreateCampaign() {
     std::string admin = co_await AdminToken();
     Http h(io.get_executor(), options);
-    auto call = [&](http::verb v, const std::string& target, const Json& body) -> asio::awaitable<Json> {
-      auto [status, text] = co_await h.Call(v, target, body.is_null() ? "" : body.dump(), admin);
-      if (status >= 300) throw std::runtime_error(target + ": " + std::to_string(status) + " " + text);
-      co_return text.empty() ? Json() : Json::parse(text);
-    };
-    co_await call(http::verb::patch, "/api/v1/tenant", Json{{"max_concurrent_calls", 100000}});
-    Json list = co_await call(http::verb::get, "/api/v1/campaigns", Json());
-    for (const auto& c : list["items"]) {
-      if (c["status"] == "running")
-        co_await call(http::verb::post, "/api/v1/campaigns/" + c["id"].get<std::string>() + "/pause", Json::object());
+    // The bodies are built outside the coroutine: GCC 12 fails on string literals in braced
+    // initialisers inside a co_await expression ("array used as initializer").
+    std::string target = "/api/v1/tenant";
+    co_await Checked(h, http::verb::patch, target, TenantBody(), admin);
+    target = "/api/v1/campaigns";
+    Json list = co_await Checked(h, http::verb::get, target, "", admin);
+    for (const std::string& id : RunningCampaigns(list)) {
+      target = "/api/v1/campaigns/" + id + "/pause";
+      co_await Checked(h, http::verb::post, target, "{}", admin);
     }
+    target = "/api/v1/campaigns";
+    Json campaign = co_await Checked(h, http::verb::post, target, CampaignBody(options.team), admin);
+    std::string id = campaign["id"].get<std::string>();
+    int accepted = 0;
+    for (int from = 0; from < options.contacts; from += 2000) {
+      target = "/api/v1/campaigns/" + id + "/contacts";
+      Json r = co_await Checked(h, http::verb::post, target, ContactsBody(from, std::min(options.contacts, from + 2000)),
+                                admin);
+      accepted += r["accepted"].get<int>();
+    }
+    target = "/api/v1/campaigns/" + id + "/start";
+    co_await Checked(h, http::verb::post, target, "{}", admin);
+    std::cout << CampaignResult(id, accepted) << std::endl;
+    co_return 0;
+  }
+
+  static asio::awaitable<Json> Checked(Http& h, http::verb v, const std::string& target, const std::string& body,
+                                       const std::string& token) {
+    auto [status, text] = co_await h.Call(v, target, body, token);
+    if (status >= 300) throw std::runtime_error(target + ": " + std::to_string(status) + " " + text);
+    co_return text.empty() ? Json() : Json::parse(text);
+  }
+  static std::string TenantBody() { return Json{{"max_concurrent_calls", 100000}}.dump(); }
+  static std::vector<std::string> RunningCampaigns(const Json& list) {
+    std::vector<std::string> ids;
+    for (const auto& c : list["items"])
+      if (c["status"] == "running") ids.push_back(c["id"].get<std::string>());
+    return ids;
+  }
+  static std::string CampaignBody(const std::string& team) {
     Json all_day = Json::array({"00:00-24:00"});
     Json window = {{"mon", all_day}, {"tue", all_day}, {"wed", all_day}, {"thu", all_day},
                    {"fri", all_day}, {"sat", all_day}, {"sun", all_day}, {"holidays", Json::array()}};
-    Json campaign = co_await call(http::verb::post, "/api/v1/campaigns",
-                                  Json{{"name", "bench " + options.team},
-                                       {"description", "latency bench"},
-                                       {"mode", "preview_standard"},
-                                       {"teams", Json::array({options.team})},
-                                       {"priority", 10},
-                                       {"calling_window", window},
-                                       {"preview_offer_timeout_s", 600},
-                                       {"wrap_up_timeout_s", 0}});
-    std::string id = campaign["id"].get<std::string>();
-    int accepted = 0;
-    const char* areas[] = {"201", "212", "305", "415", "617", "312", "404", "713", "206", "303"};
-    for (int start = 0; start < options.contacts; start += 2000) {
-      Json contacts = Json::array();
-      for (int i = start; i < std::min(options.contacts, start + 2000); ++i) {
-        char number[32];
-        std::snprintf(number, sizeof number, "+1%s555%04d", areas[(i / 10000) % 10], i % 10000);
-        contacts.push_back({{"name", "Bench " + std::to_string(i)},
-                            {"phones", Json::array({{{"number", number}}})},
-                            {"timezone", "America/New_York"},
-                            {"fields", {{"account", std::to_string(100000 + i)}}}});
-      }
-      Json r = co_await call(http::verb::post, "/api/v1/campaigns/" + id + "/contacts", Json{{"contacts", contacts}});
-      accepted += r["accepted"].get<int>();
+    return Json{{"name", "bench " + team},
+                {"description", "latency bench"},
+                {"mode", "preview_standard"},
+                {"teams", Json::array({team})},
+                {"priority", 10},
+                {"calling_window", window},
+                {"preview_offer_timeout_s", 600},
+                {"wrap_up_timeout_s", 0}}
+        .dump();
+  }
+  static std::string ContactsBody(int from, int to) {
+    Json contacts = Json::array();
+    for (int i = from; i < to; ++i) {
+      contacts.push_back({{"name", "Bench " + std::to_string(i)},
+                          {"phones", Json::array({{{"number", BenchNumber(i)}}})},
+                          {"timezone", "America/New_York"},
+                          {"fields", {{"account", std::to_string(100000 + i)}}}});
     }
-    co_await call(http::verb::post, "/api/v1/campaigns/" + id + "/start", Json::object());
-    std::cout << Json{{"campaign_id", id}, {"contacts_accepted", accepted}}.dump() << std::endl;
-    co_return 0;
+    return Json{{"contacts", contacts}}.dump();
+  }
+  static std::string CampaignResult(const std::string& id, int accepted) {
+    return Json{{"campaign_id", id}, {"contacts_accepted", accepted}}.dump();
   }
 
   asio::awaitable<std::vector<std::string>> LoginAgents() {
