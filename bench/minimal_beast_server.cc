@@ -173,6 +173,7 @@ asio::awaitable<void> Accept(tcp::acceptor& acceptor, asio::io_context& io) {
       co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
+    socket.set_option(tcp::no_delay(true), ec);  // as outdial's server does
     auto ex = socket.get_executor();
     asio::co_spawn(ex, Serve(std::move(socket)), asio::detached);
   }

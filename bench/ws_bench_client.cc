@@ -163,6 +163,7 @@ class Http {
     if (!connected_) {
       stream_.expires_after(std::chrono::seconds(30));
       co_await stream_.async_connect(endpoint_, use_awaitable);
+      stream_.socket().set_option(tcp::no_delay(true));
       connected_ = true;
     }
     http::request<http::string_body> req{verb, target, 11};
@@ -492,6 +493,7 @@ asio::awaitable<void> Agent::Connect() {
   co_await tcp_layer.async_connect(
       tcp::endpoint(asio::ip::make_address(o.host), static_cast<unsigned short>(o.port)), use_awaitable);
   tcp_layer.expires_never();
+  tcp_layer.socket().set_option(tcp::no_delay(true));  // as browsers do
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
   std::string target = o.no_auth ? o.ws_path : o.ws_path + "?token=" + token_;
   co_await ws_.async_handshake(o.host + ":" + std::to_string(o.port), target, use_awaitable);

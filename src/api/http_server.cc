@@ -302,6 +302,10 @@ struct HttpServer::Impl {
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
+      // Events and acks are small frames written back to back; with Nagle's algorithm the second
+      // one waits for the client's delayed ACK (~40 ms on Linux): bench/latency_bench.sh saw
+      // p99 ≈ 50 ms push latency at 100 agents before this.
+      socket.set_option(tcp::no_delay(true), ec);
       auto executor = socket.get_executor();
       asio::co_spawn(executor, Serve(std::move(socket)), asio::detached);
     }
