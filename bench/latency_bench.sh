@@ -5,6 +5,8 @@
 # received (client wall clock) - `emitted_at_us` (stamped on the engine thread when the event is
 # mapped). Then bench_minimal_beast_server pushes the same number of frames per second, stamped
 # the same way on its own "engine" thread, to N WebSockets of the same client. Prints p50/p99.
+# The agents act with a human-like random spread; LATENCY_ARGS=--no-jitter makes them act at once
+# (1,000 cycles in lockstep: bursts of ~1,000 events).
 #   bash bench/latency_bench.sh       # N=1000 DURATION=20 REPEAT=1
 source "$(dirname "$0")/api_bench_lib.sh"
 N="${N:-1000}"
@@ -14,7 +16,8 @@ for run in $(seq 1 "${REPEAT:-1}"); do
   client --mode users --count "$N" --parallel 8 > /dev/null
   client --mode campaign --contacts "${CONTACTS:-30000}" > "$WORK/campaign.json"
   echo "campaign: $(cat "$WORK/campaign.json")" >&2
-  client --mode latency --count "$N" --server-pid "$SERVER_PID" --duration-s "$DURATION" > "$WORK/outdial_lat.json"
+  # shellcheck disable=SC2086  # LATENCY_ARGS="--no-jitter": all agents in lockstep
+  client --mode latency --count "$N" --server-pid "$SERVER_PID" --duration-s "$DURATION" ${LATENCY_ARGS:-} > "$WORK/outdial_lat.json"
   stop_server
   rate=$(jq .events_per_s "$WORK/outdial_lat.json")
   start_minimal --push-rate "$rate" --frame-bytes 400

@@ -32,6 +32,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -78,6 +79,11 @@ struct Options {
   int warmup_s = 5;
   int duration_s = 20;
   int talk_ms = 1000;
+  // Human-like spread (default on): each agent becomes Available 0–2 s after connecting, accepts
+  // 0–300 ms after the offer, talks talk_ms ±50 %, wraps up 0–500 ms after the call. With
+  // --no-jitter every agent acts at once, so the 1,000 cycles stay in lockstep and the events
+  // come in bursts of ~1,000.
+  bool jitter = true;
 };
 
 int64_t NowUs() {
@@ -220,7 +226,8 @@ class Agent : public std::enable_shared_from_this<Agent> {
  private:
   asio::awaitable<void> ReadLoop();
   asio::awaitable<void> WriteLoop();
-  asio::awaitable<void> EndCallLater(std::string call_id);
+  asio::awaitable<void> OpLater(int delay_ms, Json frame);
+  void OpAfter(int min_ms, int max_ms, Json frame);
   void OnFrame(const std::string& text);
   void Op(Json frame);
 
@@ -260,6 +267,7 @@ class Bench {
   Stats stats;
   uint64_t next_ref = 1;
   std::unordered_map<uint64_t, int64_t> ref_sent_us;
+  std::mt19937 rng{42};
 
  private:
   asio::awaitable<std::string> AdminToken() {
@@ -465,6 +473,7 @@ class Bench {
     result["events_per_s"] = static_cast<double>(stats.push_us.size()) / measured_s;
     result["push_latency"] = Summary(stats.push_us);
     result["ack_round_trip"] = Summary(stats.ack_us);
+    result["jitter"] = options.jitter;
     result["frames_by_type"] = stats.frames_by_type;
     result["ack_errors"] = stats.ack_errors;
     result["disconnects"] = stats.disconnects;
@@ -548,11 +557,21 @@ void Agent::Op(Json frame) {
   }
 }
 
-asio::awaitable<void> Agent::EndCallLater(std::string call_id) {
+asio::awaitable<void> Agent::OpLater(int delay_ms, Json frame) {
   auto self = shared_from_this();
-  asio::steady_timer t(bench_.io, std::chrono::milliseconds(bench_.options.talk_ms));
+  asio::steady_timer t(bench_.io, std::chrono::milliseconds(delay_ms));
   co_await t.async_wait(use_awaitable);
-  if (open_) Op(Json{{"op", "end_call"}, {"call_id", call_id}});
+  if (open_) Op(std::move(frame));
+}
+
+// Sends `frame` after a delay drawn from [min_ms, max_ms] (min_ms without jitter; at once if 0).
+void Agent::OpAfter(int min_ms, int max_ms, Json frame) {
+  int delay = min_ms;
+  if (bench_.options.jitter && max_ms > min_ms) {
+    delay = std::uniform_int_distribution<int>(min_ms, max_ms)(bench_.rng);
+  }
+  if (delay <= 0) return Op(std::move(frame));
+  asio::co_spawn(bench_.io, OpLater(delay, std::move(frame)), asio::detached);
 }
 
 void Agent::OnFrame(const std::string& text) {
@@ -578,19 +597,20 @@ void Agent::OnFrame(const std::string& text) {
     return;
   }
   if (bench_.options.mode != "latency" || bench_.options.no_auth) return;
+  int talk = bench_.options.talk_ms;
   if (type == "snapshot") {
-    Op(Json{{"op", "set_state"}, {"state", "available"}});
+    OpAfter(0, 2000, Json{{"op", "set_state"}, {"state", "available"}});
   } else if (type == "agent.state") {
-    if (j.value("state", "") == "idle") Op(Json{{"op", "set_state"}, {"state", "available"}});
+    if (j.value("state", "") == "idle") OpAfter(0, 0, Json{{"op", "set_state"}, {"state", "available"}});
   } else if (type == "offer") {
-    Op(Json{{"op", "accept"}, {"offer_id", j["offer_id"]}});
+    OpAfter(0, 300, Json{{"op", "accept"}, {"offer_id", j["offer_id"]}});
   } else if (type == "call") {
     if (j.value("state", "") == "connected")
-      asio::co_spawn(bench_.io, EndCallLater(j["call_id"].get<std::string>()), asio::detached);
+      OpAfter(bench_.options.jitter ? talk / 2 : talk, talk * 3 / 2, Json{{"op", "end_call"}, {"call_id", j["call_id"]}});
   } else if (type == "wrapup") {
     std::string code = "done";
     if (j.contains("dispositions") && !j["dispositions"].empty()) code = j["dispositions"][0].value("code", code);
-    Op(Json{{"op", "wrapup"}, {"call_id", j["call_id"]}, {"disposition", code}});
+    OpAfter(0, 500, Json{{"op", "wrapup"}, {"call_id", j["call_id"]}, {"disposition", code}});
   }
 }
 
@@ -598,7 +618,7 @@ void Usage() {
   std::cerr << "usage: bench_ws_client --mode users|campaign|hold|latency --port P [--host H] [--count N]\n"
                "  [--no-auth --ws-path /ws] [--tenant demo --admin-user admin --admin-password admin]\n"
                "  [--prefix bench --password bench-pw --team bench] [--contacts N] [--parallel N]\n"
-               "  [--server-pid PID] [--hold-s S] [--warmup-s S] [--duration-s S] [--talk-ms MS]\n";
+               "  [--server-pid PID] [--hold-s S] [--warmup-s S] [--duration-s S] [--talk-ms MS] [--no-jitter]\n";
 }
 
 }  // namespace
@@ -620,6 +640,8 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--no-auth") {
       o.no_auth = true;
+    } else if (a == "--no-jitter") {
+      o.jitter = false;
     } else if (strings.count(a) && i + 1 < argc) {
       *strings[a] = argv[++i];
     } else if (ints.count(a) && i + 1 < argc) {
