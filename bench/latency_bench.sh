@@ -6,7 +6,8 @@
 # mapped). Then bench_minimal_beast_server pushes the same number of frames per second, stamped
 # the same way on its own "engine" thread, to N WebSockets of the same client. Prints p50/p99.
 # The agents act with a human-like random spread; LATENCY_ARGS=--no-jitter makes them act at once
-# (1,000 cycles in lockstep: bursts of ~1,000 events).
+# (1,000 cycles in lockstep: bursts of ~1,000 events); the minimal server then pushes in rounds
+# of one frame to every connection at once, at the same rate.
 #   bash bench/latency_bench.sh       # N=1000 DURATION=20 REPEAT=1
 source "$(dirname "$0")/api_bench_lib.sh"
 N="${N:-1000}"
@@ -20,7 +21,8 @@ for run in $(seq 1 "${REPEAT:-1}"); do
   client --mode latency --count "$N" --server-pid "$SERVER_PID" --duration-s "$DURATION" ${LATENCY_ARGS:-} > "$WORK/outdial_lat.json"
   stop_server
   rate=$(jq .events_per_s "$WORK/outdial_lat.json")
-  start_minimal --push-rate "$rate" --frame-bytes 400
+  burst=0; [[ "${LATENCY_ARGS:-}" == *--no-jitter* ]] && burst=1
+  start_minimal --push-rate "$rate" --frame-bytes 400 --burst "$burst"
   client --mode latency --no-auth --ws-path /ws --count "$N" --server-pid "$SERVER_PID" --duration-s "$DURATION" > "$WORK/minimal_lat.json"
   stop_server
   echo "run $run: outdial $(cat "$WORK/outdial_lat.json")"

@@ -7,7 +7,8 @@
 //     {"op", "ref"} with {"type":"ack","ref","ok":true}; and a "push" thread standing in for
 //     outdial's engine thread stamps --push-rate frames per second (in total, round robin over
 //     the connections) with `emitted_at_us` and posts them to the connections' bounded queues,
-//     as outdial's EventHub does.
+//     as outdial's EventHub does. With --burst 1 the same rate comes as rounds of one frame to
+//     every connection at once.
 // Used by bench/ws_bench.sh, bench/latency_bench.sh and bench/rest_bench.sh.
 //
 // Threading: --threads I/O threads plus the push thread; the connection list has a mutex.
@@ -179,9 +180,32 @@ asio::awaitable<void> Accept(tcp::acceptor& acceptor, asio::io_context& io) {
   }
 }
 
+// With --burst: the same rate, but as one frame to every connection at once (a round every
+// connections/rate seconds), like 1,000 agents in lockstep on outdial.
+bool g_burst = false;
+
 // Stands in for the engine thread: stamps frames and hands them to the connections.
 void PushLoop(double rate) {
   if (rate <= 0) return;
+  if (g_burst) {
+    auto next_round = std::chrono::steady_clock::now();
+    for (;;) {
+      std::vector<std::shared_ptr<WsConn>> targets;
+      {
+        std::lock_guard lock(g_conns_mutex);
+        for (auto& w : g_conns)
+          if (auto c = w.lock(); c && !c->closed()) targets.push_back(std::move(c));
+      }
+      for (auto& c : targets) {
+        std::string text =
+            R"({"type":"event","emitted_at_us":)" + std::to_string(NowUs()) + R"(,"pad":")" + g_pad + "\"}";
+        c->Send(std::make_shared<const std::string>(std::move(text)));
+      }
+      double period = static_cast<double>(std::max<size_t>(1, targets.size())) / rate;
+      next_round += std::chrono::microseconds(static_cast<int64_t>(period * 1e6));
+      std::this_thread::sleep_until(next_round);
+    }
+  }
   auto start = std::chrono::steady_clock::now();
   int64_t sent = 0;
   size_t next = 0;
@@ -225,6 +249,8 @@ int main(int argc, char** argv) {
       threads = std::stoi(v);
     } else if (a == "--push-rate") {
       push_rate = std::stod(v);
+    } else if (a == "--burst") {
+      g_burst = v == "1";
     } else if (a == "--frame-bytes") {
       frame_bytes = std::stoi(v);
     } else if (a == "--http-body") {
@@ -234,7 +260,7 @@ int main(int argc, char** argv) {
       g_http_body = ss.str();
     } else {
       std::cerr << "usage: bench_minimal_beast_server --port P [--threads 2] [--http-body FILE]"
-                   " [--push-rate FRAMES_PER_S] [--frame-bytes 300]\n";
+                   " [--push-rate FRAMES_PER_S] [--burst 0|1] [--frame-bytes 300]\n";
       return 2;
     }
   }
