@@ -141,7 +141,11 @@ Json SnapshotToJson(const engine::AgentSnapshot& s) {
       {"since", core::ToEpochMs(s.since)},
       {"reservation", s.reservation ? EventToJson(*s.reservation) : Json(nullptr)},
       {"offer", s.offer ? EventToJson(*s.offer) : Json(nullptr)},
-      {"call", s.call ? EventToJson(*s.call) : Json(nullptr)}};
+      {"call", s.call ? EventToJson(*s.call) : Json(nullptr)},
+      // Extensions of API.md: the accepted contact's card and the wrap-up choices, so a desktop
+      // that reconnects mid-call or in wrap-up redraws everything without another request.
+      {"task", s.task ? EventToJson(*s.task) : Json(nullptr)},
+      {"wrapup", s.wrapup ? EventToJson(*s.wrapup) : Json(nullptr)}};
   return j;
 }
 

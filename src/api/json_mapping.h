@@ -15,7 +15,8 @@ using Json = nlohmann::json;
 
 // One event as its wire object, with "type".
 Json EventToJson(const engine::Event& event);
-// The agent's live snapshot: {agent_id, state, reason, reason_code, since, reservation, offer, call}.
+// The agent's live snapshot: {agent_id, state, reason, reason_code, since, reservation, offer, call,
+// task, wrapup} (task and wrapup extend API.md: the accepted contact and the wrap-up choices).
 Json SnapshotToJson(const engine::AgentSnapshot& snapshot);
 // {contacts:{total, callable, ...}, attempts:{total, by_outcome}, agents:{...}, active_calls}.
 Json StatsToJson(const engine::CampaignStats& stats);

@@ -6,6 +6,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <chrono>
 #include <map>
 
 namespace outdial::api {
@@ -48,6 +49,19 @@ struct Metrics::Impl {
       ack_latency.Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
                                                                   0.05, 0.1, 0.25, 0.5, 1});
   prometheus::Counter& bad = bad_frames.Add({});
+  prometheus::Family<prometheus::Histogram>& commit_latency =
+      prometheus::BuildHistogram()
+          .Name("outdial_store_commit_seconds")
+          .Help("Store commit, from the engine handing over a change to it being durable")
+          .Register(*registry);
+  prometheus::Histogram& commit = commit_latency.Add(
+      {}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1});
+  prometheus::Family<prometheus::Counter>& commits = prometheus::BuildCounter()
+                                                         .Name("outdial_store_commits_total")
+                                                         .Help("Store commits by result")
+                                                         .Register(*registry);
+  prometheus::Counter& commits_ok = commits.Add({{"result", "ok"}});
+  prometheus::Counter& commits_failed = commits.Add({{"result", "failed"}});
   std::mutex mutex;
   std::map<int, prometheus::Counter*> by_status;
 };
@@ -58,6 +72,21 @@ Metrics::~Metrics() = default;
 void Metrics::ObserveAckLatency(double seconds) {
   impl_->ack.Observe(seconds);
 }
+void Metrics::ObserveCommit(double seconds, bool ok) {
+  impl_->commit.Observe(seconds);
+  (ok ? impl_->commits_ok : impl_->commits_failed).Increment();
+}
+
+void TimedStore::Commit(engine::WriteBatch batch, std::function<void(core::Result<void>)> on_durable) {
+  // A monotonic clock of our own: this measures the server, not the engine's (maybe simulated) time.
+  auto started = std::chrono::steady_clock::now();
+  inner_.Commit(std::move(batch), [this, started, done = std::move(on_durable)](core::Result<void> r) {
+    metrics_.ObserveCommit(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                           r.ok());
+    done(std::move(r));
+  });
+}
+
 void Metrics::CountBadFrame() {
   impl_->bad.Increment();
 }

@@ -16,6 +16,7 @@
 #include "core/outcome.h"
 #include "core/states.h"
 #include "engine/dialer.h"
+#include "engine/store.h"
 
 namespace outdial::api {
 
@@ -50,11 +51,26 @@ class Metrics {
   // A WebSocket frame that was not a valid operation (answered with an error ack or dropped).
   void CountBadFrame();
   void CountRequest(int status);
+  // A store commit: time from Commit to its durable callback, and whether it succeeded.
+  void ObserveCommit(double seconds, bool ok);
   std::string Render(const EngineFigures& engine, const ServerFigures& server);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+// A Store that times every commit into Metrics and passes it on. Owns nothing: `inner` and
+// `metrics` outlive it. Commit from the engine thread (as any Store); the callback runs where the
+// inner store runs it.
+class TimedStore final : public engine::Store {
+ public:
+  TimedStore(engine::Store& inner, Metrics& metrics) : inner_(inner), metrics_(metrics) {}
+  void Commit(engine::WriteBatch batch, std::function<void(core::Result<void>)> on_durable) override;
+
+ private:
+  engine::Store& inner_;
+  Metrics& metrics_;
 };
 
 }  // namespace outdial::api

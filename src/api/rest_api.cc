@@ -1049,15 +1049,28 @@ struct RestApi::Impl {
       return ErrorResponse(
           MakeError(ErrorCode::kConflict, "A running campaign cannot be deleted; pause or stop it first."));
     }
-    // The engine has no removal: the campaign is stopped there (nothing is offered from a
-    // stopped campaign) and gone from the catalog, so no route reaches it any more.
+    // Nothing more is offered from a stopped campaign, so between the check and the removal no
+    // agent can start working it; a paused one may still have calls finishing (→ 409, try later).
+    core::Result<void> removable = core::Ok{};
     auto waited = OnEngine([&] {
+      if (deps.dialer.CampaignHasLiveWork(id)) {
+        removable = MakeError(ErrorCode::kConflict,
+                              "Agents are still working contacts of this campaign; delete it when their "
+                              "calls and wrap-ups have ended.");
+        return;
+      }
       if (row->status == core::CampaignStatus::kPaused) {
         (void)deps.dialer.SetCampaignStatus(id, core::CampaignStatus::kStopped);
       }
     });
     if (!waited.ok()) return ErrorResponse(waited.error());
+    if (!removable.ok()) return ErrorResponse(removable.error());
     if (auto r = deps.catalog.DeleteCampaign(p.tenant, id); !r.ok()) return ErrorResponse(r.error());
+    core::Result<void> removed = core::Ok{};
+    waited = OnEngine([&] { removed = deps.dialer.RemoveCampaign(id); });
+    if (!waited.ok()) return ErrorResponse(waited.error());
+    // kNotFound: the engine never had it (a campaign deleted before it was loaded); fine.
+    if (!removed.ok() && removed.error().code != ErrorCode::kNotFound) return ErrorResponse(removed.error());
     return NoContent();
   }
 

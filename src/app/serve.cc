@@ -246,7 +246,9 @@ int RunServer(const ServeOptions& options) {
     phones = std::make_unique<telephony::SimTelephony>(loop, loop, telephony::RulePicker(std::move(rules)));
   }
   api::EventHub hub(loop, loop);
-  engine::Dialer dialer({loop, loop, *phones, store, hub},
+  api::Metrics metrics;
+  api::TimedStore timed_store(store, metrics);
+  engine::Dialer dialer({loop, loop, *phones, timed_store, hub},
                         engine::DatacenterConfig{config.datacenter_name, config.datacenter_max_calls});
   hub.Attach(&dialer);
   loop.Start();
@@ -278,7 +280,6 @@ int RunServer(const ServeOptions& options) {
   }
   loop.Post([&] { hub.Start(); });
 
-  api::Metrics metrics;
   api::ApiOptions api_options;
   api_options.system_token = config.system_token;
   api_options.session_ttl = std::chrono::seconds(config.session_ttl_s);

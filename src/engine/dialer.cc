@@ -159,6 +159,7 @@ struct CallRt {
   Outcome outcome = Outcome::kConnected;
   TimerId ring_timer = kNoTimer;
   TimerId wrap_timer = kNoTimer;
+  std::optional<TimePoint> wrap_deadline;  // while in wrap-up with a timeout
   TimerId agent_ring_timer = kNoTimer;
 };
 
@@ -1372,6 +1373,7 @@ struct Dialer::Impl {
       ev.deadline_at = Now() + std::chrono::seconds(camp.settings.wrap_up_timeout_s);
       CallId cid = call.id;
       call.wrap_timer = At(*ev.deadline_at, [this, cid] { OnWrapUpTimeout(cid); });
+      call.wrap_deadline = ev.deadline_at;
     }
     Emit(ev);
   }
@@ -1621,6 +1623,37 @@ core::Result<void> Dialer::SetCampaignStatus(CampaignId id, CampaignStatus statu
       camp->wake_at = core::kNever;
       impl_->ReleaseCampaignHolds(*camp);
     }
+  });
+  return Ok{};
+}
+
+bool Dialer::CampaignHasLiveWork(CampaignId id) const {
+  const auto& impl = *impl_;
+  auto of_campaign = [id](const auto& entry) { return entry.second.campaign == id; };
+  return std::any_of(impl.calls.begin(), impl.calls.end(), of_campaign) ||
+         std::any_of(impl.offers.begin(), impl.offers.end(), of_campaign) ||
+         std::any_of(impl.reservations.begin(), impl.reservations.end(), of_campaign);
+}
+
+core::Result<void> Dialer::RemoveCampaign(CampaignId id) {
+  CampaignRt* camp = impl_->FindCampaign(id);
+  if (camp == nullptr) return MakeError(ErrorCode::kNotFound, "No such campaign.");
+  if (camp->status == CampaignStatus::kRunning) {
+    return MakeError(ErrorCode::kConflict, "A running campaign cannot be deleted; pause or stop it first.");
+  }
+  // A paused campaign lets calls in progress finish; their attempts and wrap-ups still need the
+  // campaign, so it goes only once the last agent is done with it.
+  if (CampaignHasLiveWork(id)) {
+    return MakeError(ErrorCode::kConflict,
+                     "Agents are still working contacts of this campaign; delete it when their calls "
+                     "and wrap-ups have ended.");
+  }
+  AsEvent(*impl_, [&] {
+    impl_->CancelTimer(camp->wake_timer);
+    auto& tenant_campaigns = impl_->tenants.at(camp->tenant).campaigns;
+    std::erase(tenant_campaigns, id);
+    impl_->dispatch_needed.erase(id);
+    impl_->campaigns.erase(id);
   });
   return Ok{};
 }
@@ -2107,7 +2140,22 @@ std::optional<AgentSnapshot> Dialer::Snapshot(AgentId agent_id) const {
     if (const CampaignRt* camp = impl.FindCampaign(o->second.campaign)) snap.offer = impl.MakeOfferEvent(o->second, *camp);
   }
   if (auto c = impl.calls.find(agent.call); c != impl.calls.end()) {
-    if (const CampaignRt* camp = impl.FindCampaign(c->second.campaign)) snap.call = impl.MakeCallEvent(c->second, *camp);
+    const CallRt& call = c->second;
+    if (const CampaignRt* camp = impl.FindCampaign(call.campaign)) {
+      snap.call = impl.MakeCallEvent(call, *camp);
+      // The offer itself is closed once accepted; rebuild its view from what the call keeps.
+      OfferRt accepted;
+      accepted.id = call.offer;
+      accepted.agent = call.agent;
+      accepted.campaign = call.campaign;
+      accepted.reservation = call.reservation;
+      accepted.contact = call.contact;
+      accepted.phone = call.phone;
+      snap.task = impl.MakeOfferEvent(accepted, *camp);
+      if (call.in_wrap_up) {
+        snap.wrapup = WrapupEvent{call.agent, call.id, camp->settings.dispositions, call.wrap_deadline};
+      }
+    }
   }
   return snap;
 }

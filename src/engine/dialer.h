@@ -87,6 +87,11 @@ struct AgentSnapshot {
   std::optional<ReservationEvent> reservation;
   std::optional<OfferEvent> offer;
   std::optional<CallEvent> call;
+  // While the agent handles an accepted contact (dialing … wrap-up): the offer that was accepted,
+  // so a reconnecting desktop can redraw the contact card (name, phone, configured fields).
+  std::optional<OfferEvent> task;
+  // In wrap-up: the dispositions to choose from and the deadline, as the `wrapup` event had them.
+  std::optional<WrapupEvent> wrapup;
 };
 
 // Counters the simulator and tests check (and /metrics will expose).
@@ -118,6 +123,12 @@ class Dialer final : public TelephonyListener {
   core::Result<void> AddCampaign(TenantId tenant, CampaignId id, const core::CampaignSettings& settings);
   core::Result<void> UpdateCampaign(CampaignId id, const core::CampaignSettings& settings);
   core::Result<void> SetCampaignStatus(CampaignId id, core::CampaignStatus status);
+  // Forgets a campaign that is not running and that no agent is working any more (no
+  // reservation, offer or call of it, wrap-up included): kConflict otherwise, with a sentence
+  // saying why. Its contacts go with it. The caller deletes it from the Catalog.
+  core::Result<void> RemoveCampaign(CampaignId id);
+  // Whether an agent still holds a reservation, an offer or a call (wrap-up included) of it.
+  bool CampaignHasLiveWork(CampaignId id) const;
   // Adds contacts (ids assigned by the caller, unique). Zone ids come from zones().
   core::Result<void> AddContacts(CampaignId id, std::vector<core::Contact> contacts);
   core::Result<void> AddAgent(const AgentInfo& info);

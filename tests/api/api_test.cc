@@ -2,6 +2,10 @@
 // each test starts `outdial serve --demo` on a free port with a temporary config.
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -614,6 +618,10 @@ TEST_F(Api, GarbageFramesAnswerErrorsAndDisturbNoOne) {
   EXPECT_TRUE(sup.WaitFor(Type("stats"), 5s));
   auto metrics = Call("GET", "/metrics").body;
   EXPECT_NE(metrics.find("outdial_websocket_bad_frames_total 4"), std::string::npos) << metrics;
+  // set_state was committed: the store's commit latency has at least one sample, none failed.
+  EXPECT_NE(metrics.find("outdial_store_commit_seconds_count"), std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find("outdial_store_commit_seconds_count 0"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("outdial_store_commits_total{result=\"failed\"} 0"), std::string::npos) << metrics;
 }
 
 // Available → reservation → offer → accept → call ringing → connected → end → wrap-up → available,
@@ -673,6 +681,11 @@ TEST_F(Api, FullAgentCycleOverRestAndEvents) {
   auto snapshot = Call("GET", "/api/v1/agent", nullptr, agent).json();
   EXPECT_EQ(snapshot["state"], "connected");
   EXPECT_EQ(snapshot["call"]["call_id"], call_id);
+  // The contact card of the accepted offer, so a desktop reconnecting mid-call redraws it.
+  EXPECT_EQ(snapshot["task"]["offer_id"], offer_id);
+  EXPECT_EQ(snapshot["task"]["contact"]["name"], (*offer)["contact"]["name"]);
+  EXPECT_EQ(snapshot["task"]["contact"]["fields"], (*offer)["contact"]["fields"]);
+  EXPECT_TRUE(snapshot["wrapup"].is_null());
 
   ASSERT_EQ(Call("POST", "/api/v1/calls/" + call_id + "/end", nullptr, agent).status, 200);
   ASSERT_TRUE(ws.WaitFor(CallState("ended")));
@@ -680,6 +693,10 @@ TEST_F(Api, FullAgentCycleOverRestAndEvents) {
   ASSERT_TRUE(wrapup);
   ASSERT_FALSE((*wrapup)["dispositions"].empty());
   ASSERT_TRUE(ws.WaitFor(AgentState("wrap_up")));
+  auto in_wrapup = Call("GET", "/api/v1/agent", nullptr, agent).json();
+  EXPECT_EQ(in_wrapup["wrapup"]["call_id"], call_id);
+  EXPECT_EQ(in_wrapup["wrapup"]["dispositions"], (*wrapup)["dispositions"]);
+  EXPECT_EQ(in_wrapup["wrapup"]["deadline_at"], (*wrapup)["deadline_at"]);
   EXPECT_EQ(
       Call("POST", "/api/v1/calls/" + call_id + "/wrapup", {{"disposition", "no-such-code"}}, agent).status,
       400);
@@ -809,6 +826,150 @@ TEST_F(Api, CancelRingingCallWithEndCallEnabled) {
   ASSERT_TRUE(ended);
   EXPECT_EQ((*ended)["outcome"], "cancelled");
   EXPECT_EQ(Call("POST", "/api/v1/calls/" + call_id + "/cancel", nullptr, agent).status, 200);  // idempotent
+}
+
+// DELETE waits for the last agent working the campaign: 409 while a call or its wrap-up is open,
+// then 204, and the engine forgets it (no stats, nothing offered from it any more).
+TEST_F(Api, DeleteCampaignOnlyOnceNoAgentWorksIt) {
+  std::string admin = Admin();
+  std::string agent = Agent(1);
+  WsClient ws;
+  ASSERT_TRUE(ws.Connect(port_, "/api/v1/events?token=" + agent));
+  ASSERT_EQ(Call("POST", "/api/v1/agent/state", {{"state", "available"}}, agent).status, 200);
+  auto offer = ws.WaitFor(Type("offer"));
+  ASSERT_TRUE(offer);
+  std::string campaign = (*offer)["campaign"]["id"];
+  auto accept =
+      Call("POST", "/api/v1/offers/" + (*offer)["offer_id"].get<std::string>() + "/accept", nullptr, agent);
+  ASSERT_EQ(accept.status, 200) << accept.body;
+  std::string call_id = accept.json()["call_id"];
+  ASSERT_TRUE(ws.WaitFor(CallState("connected")));
+  EXPECT_EQ(Code(Call("DELETE", "/api/v1/campaigns/" + campaign, nullptr, admin)), "CONFLICT") << "running";
+  ASSERT_EQ(Call("POST", "/api/v1/campaigns/" + campaign + "/pause", nullptr, admin).status, 200);
+  auto busy = Call("DELETE", "/api/v1/campaigns/" + campaign, nullptr, admin);
+  EXPECT_EQ(busy.status, 409) << busy.body;
+  EXPECT_NE(busy.body.find("still working"), std::string::npos) << busy.body;
+  ASSERT_EQ(Call("POST", "/api/v1/calls/" + call_id + "/end", nullptr, agent).status, 200);
+  auto wrapup = ws.WaitFor(Type("wrapup"));
+  ASSERT_TRUE(wrapup);
+  EXPECT_EQ(Call("DELETE", "/api/v1/campaigns/" + campaign, nullptr, admin).status, 409) << "in wrap-up";
+  std::string code = (*wrapup)["dispositions"][0]["code"];
+  ASSERT_EQ(Call("POST", "/api/v1/calls/" + call_id + "/wrapup", {{"disposition", code}}, agent).status, 200);
+  auto deleted = Call("DELETE", "/api/v1/campaigns/" + campaign, nullptr, admin);
+  EXPECT_EQ(deleted.status, 204) << deleted.body;
+  EXPECT_EQ(Call("GET", "/api/v1/campaigns/" + campaign, nullptr, admin).status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/campaigns/" + campaign + "/stats", nullptr, admin).status, 404);
+  // The agent works on (the demo's other campaigns may reserve it), never on the deleted one.
+  auto agent_view = Call("GET", "/api/v1/agent", nullptr, agent).json();
+  EXPECT_NE(agent_view["state"], "wrap_up") << agent_view.dump();
+  EXPECT_TRUE(agent_view["offer"].is_null() ||
+              agent_view["offer"]["campaign"]["id"].get<std::string>() != campaign)
+      << agent_view.dump();
+  EXPECT_TRUE(agent_view["reservation"].is_null() ||
+              agent_view["reservation"]["campaign_id"].get<std::string>() != campaign)
+      << agent_view.dump();
+}
+
+// A WebSocket opened by hand that never reads, with a tiny receive buffer: the server's queue for
+// it fills, and the server must drop that client rather than hold memory or stall anyone else.
+int OpenStalledWebSocket(int port, const std::string& target) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  int tiny = 2048;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof tiny);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  std::string hello = "GET " + target +
+                      " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  if (::send(fd, hello.data(), hello.size(), 0) != static_cast<ssize_t>(hello.size())) {
+    ::close(fd);
+    return -1;
+  }
+  // Read the 101 answer byte by byte, so that not a single event frame is taken off the socket.
+  std::string head;
+  char ch = 0;
+  while (head.find("\r\n\r\n") == std::string::npos && ::recv(fd, &ch, 1, 0) == 1) head.push_back(ch);
+  if (head.rfind("HTTP/1.1 101", 0) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+double MetricValue(const std::string& text, const std::string& series) {
+  auto at = text.find(series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + series.size() + 1));
+}
+
+TEST_F(Api, SlowWebSocketClientIsDroppedWithoutStallingOthers) {
+  server_.reset();
+  server_ = std::make_unique<ServerProcess>(Config("ws_queue_limit = 16\n"));
+  ASSERT_TRUE(server_->started()) << server_->log();
+  port_ = server_->port();
+  std::string supervisor = Admin();
+  // An agent of no campaign's team: nothing reserves it, so every set_state changes its state.
+  auto made = Call("POST", "/api/v1/users",
+                   {{"username", "solo"}, {"password", "solo"}, {"role", "agent"}, {"team", "nobody"},
+                    {"station", "sim:auto"}},
+                   supervisor);
+  ASSERT_EQ(made.status, 201) << made.body;
+  std::string agent = Login("demo", "solo", "solo");
+  int stalled = OpenStalledWebSocket(port_, "/api/v1/events?token=" + supervisor);
+  ASSERT_GE(stalled, 0);
+  WsClient reader;  // a healthy supervisor desktop beside it
+  ASSERT_TRUE(reader.Connect(port_, "/api/v1/events?token=" + supervisor));
+  WsClient ws;
+  ASSERT_TRUE(ws.Connect(port_, "/api/v1/events?token=" + agent));
+  ASSERT_TRUE(ws.WaitFor(Type("snapshot")));
+  const std::string drops = "outdial_websocket{figure=\"overflow_drops\"}";
+  // Agent state changes fan out to both supervisors; the agent's acks come after each commit.
+  double dropped = 0;
+  int actions = 0;
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (dropped < 1 && std::chrono::steady_clock::now() < deadline) {
+    for (int i = 0; i < 100; ++i, ++actions) {
+      std::string ref = "t" + std::to_string(actions);
+      std::string state = actions % 2 == 0 ? "idle" : "available";
+      ASSERT_TRUE(ws.SendText(R"({"op":"set_state","ref":")" + ref + R"(","state":")" + state +
+                              R"(","reason":"bench"})"));
+      auto ack = ws.WaitFor([&](const Json& j) { return j.value("type", "") == "ack" && j.value("ref", "") == ref; },
+                            5s);
+      ASSERT_TRUE(ack) << "the engine stalled after " << actions << " actions";
+    }
+    ws.seen.clear();
+    ws.pending.clear();
+    // The healthy supervisor keeps up: it reads the agent's state changes of this batch (every
+    // action changed the state) while the stalled one reads nothing.
+    for (int seen = 0; seen < 100;) {
+      auto frame = reader.Next(5s);
+      ASSERT_TRUE(frame) << "the healthy supervisor stopped getting events after " << actions << " actions";
+      if (frame->value("type", "") == "agent.state") ++seen;
+    }
+    reader.seen.clear();
+    dropped = MetricValue(Call("GET", "/metrics").body, drops);
+  }
+  EXPECT_GE(dropped, 1) << "after " << actions << " actions the stalled client was never dropped";
+  // The dropped socket ends: reading it drains what the kernel held, then sees the close.
+  timeval wait{10, 0};
+  ::setsockopt(stalled, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  char buffer[65536];
+  ssize_t n = 0;
+  while ((n = ::recv(stalled, buffer, sizeof buffer, 0)) > 0) {
+  }
+  EXPECT_EQ(n, 0) << "the server did not close the stalled WebSocket";
+  ::close(stalled);
+  // The healthy supervisor is still connected and gets the next event promptly.
+  ASSERT_TRUE(ws.SendText(R"({"op":"set_state","ref":"last","state":"idle","reason":"done"})"));
+  EXPECT_TRUE(reader.WaitFor([](const Json& j) { return j.value("type", "") == "agent.state"; }, 5s));
+  EXPECT_TRUE(reader.open());
 }
 
 }  // namespace

@@ -14,10 +14,17 @@ using engine::CallEvent;
 using engine::NoticeEvent;
 using engine::OfferClosedEvent;
 using engine::OfferEvent;
+using engine::WrapupEvent;
 using engine::ReservationEvent;
 
 constexpr char kNum1[] = "+12015550101";
 constexpr char kNum2[] = "+12015550102";
+constexpr char kNum3[] = "+12015550103";
+
+std::optional<ReasonCode> CodeOf(const core::Result<void>& r) {
+  if (r.ok()) return std::nullopt;
+  return r.error().code;
+}
 
 // ---- Direct Preview -------------------------------------------------------------------------------
 
@@ -404,6 +411,91 @@ TEST(AgentIdle, IdleWhileDialingThenFailureEndsTheReservation) {
   EXPECT_EQ(s.StateOf(camp, c1), ContactState::kScheduled);
   EXPECT_EQ(s.StateOf(camp, c2), ContactState::kCallable);
   EXPECT_EQ(s.events.Last<ReservationEvent>(a)->state, core::ReservationState::kEnded);
+}
+
+// ---- Snapshot of an agent handling a contact ------------------------------------------------------
+
+// A desktop that reconnects mid-call or in wrap-up gets everything from the snapshot: the contact
+// card of the accepted offer, and the dispositions with the wrap-up deadline.
+TEST(Snapshot, CarriesTheAcceptedContactAndTheWrapUpChoices) {
+  Scenario s;
+  core::CampaignSettings settings = Scenario::Campaign(CampaignMode::kPreviewStandard);
+  settings.displayed_fields = {"account"};
+  CampaignId camp = s.AddCampaign(settings);
+  ContactSpec spec;
+  spec.numbers = {kNum1};
+  spec.name = "Ada Lovelace";
+  spec.fields = {{"account", "A-17"}, {"secret", "hidden"}};
+  ContactId c1 = s.AddContact(camp, spec);
+  AgentId a = s.AddAgent();
+  s.Available(a);
+  s.Run(1000);
+  EXPECT_FALSE(s.dialer->Snapshot(a)->task.has_value()) << "no task while only previewing";
+  ASSERT_TRUE(s.Accept(a).ok());
+  s.Run(2000);
+  ASSERT_EQ(s.StateOf(a), AgentState::kConnected);
+  auto during = s.dialer->Snapshot(a);
+  ASSERT_TRUE(during->call.has_value());
+  ASSERT_TRUE(during->task.has_value());
+  EXPECT_EQ(during->task->offer_id, during->call->offer_id);
+  EXPECT_EQ(during->task->contact_id, c1);
+  EXPECT_EQ(during->task->contact_name, "Ada Lovelace");
+  EXPECT_EQ(during->task->phone, kNum1);
+  ASSERT_EQ(during->task->fields.size(), 1U);
+  EXPECT_EQ(during->task->fields[0].first, "account");
+  EXPECT_FALSE(during->wrapup.has_value());
+
+  ASSERT_TRUE(s.EndCall(a).ok());
+  ASSERT_EQ(s.StateOf(a), AgentState::kWrapUp);
+  auto wrapping = s.dialer->Snapshot(a);
+  ASSERT_TRUE(wrapping->wrapup.has_value());
+  EXPECT_EQ(wrapping->wrapup->call_id, wrapping->call->call_id);
+  EXPECT_EQ(wrapping->wrapup->dispositions.size(), settings.dispositions.size());
+  auto event = s.events.Last<WrapupEvent>(a);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(wrapping->wrapup->deadline_at, event->deadline_at);
+  EXPECT_TRUE(wrapping->task.has_value());
+
+  ASSERT_TRUE(s.WrapUp(a, "sale").ok());
+  auto after = s.dialer->Snapshot(a);
+  EXPECT_FALSE(after->task.has_value());
+  EXPECT_FALSE(after->wrapup.has_value());
+}
+
+// ---- Removing a campaign ----------------------------------------------------------------------------
+
+TEST(RemoveCampaign, WaitsUntilNoAgentWorksItThenForgetsIt) {
+  Scenario s;
+  CampaignId gone = s.AddCampaign(Scenario::Campaign(CampaignMode::kPreviewStandard));
+  s.AddContact(gone, kNum1);
+  s.AddContact(gone, kNum2);
+  AgentId a = s.AddAgent();
+  s.Available(a);
+  s.Run(1000);
+  EXPECT_EQ(CodeOf(s.dialer->RemoveCampaign(gone)), ReasonCode::kConflict) << "running";
+  ASSERT_TRUE(s.Accept(a).ok());
+  s.Run(2000);
+  ASSERT_TRUE(s.dialer->SetCampaignStatus(gone, core::CampaignStatus::kPaused).ok());
+  EXPECT_TRUE(s.dialer->CampaignHasLiveWork(gone));
+  EXPECT_EQ(CodeOf(s.dialer->RemoveCampaign(gone)), ReasonCode::kConflict) << "a call is in progress";
+  ASSERT_TRUE(s.EndCall(a).ok());
+  EXPECT_EQ(CodeOf(s.dialer->RemoveCampaign(gone)), ReasonCode::kConflict) << "wrap-up is still open";
+  ASSERT_TRUE(s.WrapUp(a, "sale").ok());
+  EXPECT_FALSE(s.dialer->CampaignHasLiveWork(gone));
+  ASSERT_TRUE(s.dialer->RemoveCampaign(gone).ok());
+  EXPECT_FALSE(s.dialer->Campaign(gone).has_value());
+  EXPECT_FALSE(s.dialer->Stats(gone).has_value());
+  EXPECT_EQ(CodeOf(s.dialer->RemoveCampaign(gone)), ReasonCode::kNotFound);
+
+  // The agent goes on with the other campaigns of the tenant as if the removed one never was.
+  CampaignId next = s.AddCampaign(Scenario::Campaign(CampaignMode::kPreviewStandard));
+  ContactId c3 = s.AddContact(next, kNum3);
+  s.Run(2000);
+  auto offer = s.events.Last<OfferEvent>(a);
+  ASSERT_TRUE(offer.has_value());
+  EXPECT_EQ(offer->campaign_id, next);
+  EXPECT_EQ(offer->contact_id, c3);
+  EXPECT_TRUE(s.dialer->CheckInvariants().empty());
 }
 
 }  // namespace

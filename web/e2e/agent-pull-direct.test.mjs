@@ -80,7 +80,11 @@ describe('agent desktop: pull mode and Direct Preview', () => {
     assert.equal(await textOf(page.getByTestId('task-description')), 'Direct: welcome call');
     assert.match(await textOf(page.getByTestId('task-timer')), /^\d+:\d\d$/);
     await page.getByTestId('call-end').click();
+    await page.getByTestId('wrapup-disposition').waitFor();
+    // Reloaded in wrap-up, the desktop gets the dispositions from the snapshot (no wrapup event).
+    await page.reload();
     await page.getByTestId('wrapup-disposition').selectOption('sale');
+    assert.equal(await textOf(page.getByTestId('task-description')), 'Direct: welcome call');
     await page.getByTestId('wrapup-submit').click();
     await waitText(page.getByTestId('agent-state'), /^Available$/, 'Available');
     await page.close();

@@ -118,6 +118,28 @@ describe('agent reducer', () => {
     expect(after.snapshotAt).toBe(6000);
   });
 
+  it('a fresh desktop (page reload) rebuilds the card and wrap-up from the snapshot alone', () => {
+    const snapshot = {
+      type: 'snapshot',
+      agent_id: 'a1',
+      state: 'wrap_up',
+      reason: null,
+      reservation: null,
+      offer: null,
+      call: { ...(call('ended') as object), outcome: 'connected' },
+      task: offer('o1'),
+      wrapup: { type: 'wrapup', agent_id: 'a1', call_id: 'call1', dispositions: [{ code: 'sale', label: 'Sale', result: 'success' }], deadline_at: 90_000 },
+    } as unknown as ServerEvent;
+    const m = reduceAgent(initialAgentModel(), snapshot, 7000);
+    expect(m.state).toBe('wrap_up');
+    expect(m.task?.contact.name).toBe('Ada o1');
+    expect(m.task?.contact.fields).toEqual({ plan: 'gold' });
+    expect(m.task?.campaign.description).toBe('Spring renewals');
+    expect(m.wrapup?.call_id).toBe('call1');
+    expect(m.wrapup?.dispositions.map((d) => d.code)).toEqual(['sale']);
+    expect(m.wrapup?.deadline_at).toBe(90_000);
+  });
+
   it('a snapshot without offer clears a stale dialog', () => {
     const before = run([offer('o1')]);
     const after = reduceAgent(before, { type: 'snapshot', state: 'available', reason: null, reservation: null, offer: null, call: null } as ServerEvent, 1);
