@@ -1188,8 +1188,9 @@ struct RestApi::Impl {
   }
 
   void Stats(const Principal& p, core::CampaignId id, Reply reply) {
-    // Only whether the tenant has it (a deleted campaign lives on, stopped, in the engine), not the
-    // row: reading and decoding its settings made GET stats 0.22x of a plain Beast server on SQLite.
+    // The catalog says whether the tenant has it (it is the one that knows other tenants' ids and
+    // deletions); only that, not the row: reading and decoding the settings made GET stats 0.22x
+    // of a plain Beast server on SQLite (bench/rest_bench.sh).
     if (auto has = deps.catalog.HasCampaign(p.tenant, id); !has.ok()) return reply(ErrorResponse(has.error()));
     // Posted and answered from the engine thread, not waited for (OnEngine): an I/O thread parked
     // on the engine serves no other connection meanwhile, which held GET stats under wrk to 0.40x
