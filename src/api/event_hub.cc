@@ -1,6 +1,7 @@
 #include "api/event_hub.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "api/json_mapping.h"
 
@@ -46,8 +47,14 @@ void EventHub::OnEvent(const engine::Event& event) {
     }
   }
   if ((own == by_agent_.end() || own->second.empty()) && supervisors == nullptr) return;
-  // Mapped once, shared by every connection.
-  auto text = Frame(EventToJson(event));
+  // Mapped once, shared by every connection. `emitted_at_us` (an extension of API.md) is the wall
+  // clock at the moment the engine handed the event over, in microseconds: `since`/`*_at` are
+  // business times in milliseconds, too coarse to measure push latency (bench/latency_bench.sh).
+  Json j = EventToJson(event);
+  j["emitted_at_us"] = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  auto text = Frame(j);
   ++events_mapped_;
   if (own != by_agent_.end()) SendTo(own->second, text);
   if (supervisors != nullptr) SendTo(*supervisors, text);

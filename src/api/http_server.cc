@@ -296,8 +296,16 @@ struct HttpServer::Impl {
                                                           asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (stopped || !acceptor.is_open()) co_return;
+        // Out of file descriptors (EMFILE/ENFILE) the pending connection stays in the backlog and
+        // accept fails again at once: without a pause this loop would spin a core at 100 %.
+        asio::steady_timer pause(io, std::chrono::milliseconds(50));
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
+      // Events and acks are small frames written back to back; with Nagle's algorithm the second
+      // one waits for the client's delayed ACK (~40 ms on Linux): bench/latency_bench.sh saw
+      // p99 ≈ 50 ms push latency at 100 agents before this.
+      socket.set_option(tcp::no_delay(true), ec);
       auto executor = socket.get_executor();
       asio::co_spawn(executor, Serve(std::move(socket)), asio::detached);
     }

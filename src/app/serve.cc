@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <csignal>
+#include <sys/resource.h>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
@@ -171,6 +172,28 @@ std::string FindWebRoot(const std::string& configured) {
   return (fs::current_path(ec) / "web" / "dist").string();
 }
 
+// Every WebSocket and HTTP connection holds a descriptor, and the usual soft limit (1024) would
+// stop a server at about a thousand desktops: take the soft limit up to the hard one.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("getrlimit(RLIMIT_NOFILE) failed; keeping the current descriptor limit");
+    return;
+  }
+  if (limit.rlim_cur >= limit.rlim_max) {
+    spdlog::info("file descriptors: limit {}", limit.rlim_cur);
+    return;
+  }
+  rlim_t before = limit.rlim_cur;
+  // An unlimited hard limit is still capped by fs.nr_open (1048576 by default).
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("file descriptors: could not raise the soft limit {} to {}", before, limit.rlim_cur);
+    return;
+  }
+  spdlog::info("file descriptors: soft limit raised from {} to {}", before, limit.rlim_cur);
+}
+
 }  // namespace
 
 int RunServer(const ServeOptions& options) {
@@ -186,6 +209,7 @@ int RunServer(const ServeOptions& options) {
   }
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  RaiseFileLimit();
   api::HashCost hash_cost =
       config.password_hash == "minimal" ? api::HashCost::kMinimal : api::HashCost::kInteractive;
 

@@ -162,6 +162,9 @@ class Catalog {
   virtual core::Result<CampaignRow> CreateCampaign(core::TenantId tenant,
                                                    const core::CampaignSettings& settings) = 0;
   virtual core::Result<CampaignRow> GetCampaign(core::TenantId tenant, core::CampaignId campaign) = 0;
+  // OK when the tenant has this campaign, else NOT_FOUND: the ownership check of routes that need
+  // none of its settings (GET /campaigns/{id}/stats), without reading and decoding the row.
+  virtual core::Result<void> HasCampaign(core::TenantId tenant, core::CampaignId campaign) = 0;
   virtual core::Result<std::vector<CampaignRow>> ListCampaigns(core::TenantId tenant) = 0;
   virtual core::Result<CampaignRow> UpdateCampaign(core::TenantId tenant, core::CampaignId campaign,
                                                    const core::CampaignSettings& settings) = 0;

@@ -239,6 +239,8 @@ TEST_P(StoreContract, CampaignsRoundTripSettingsAndStatus) {
   ASSERT_TRUE(got.ok()) << got.error().message;
   EXPECT_EQ(core::CampaignSettingsToJson(got->settings), core::CampaignSettingsToJson(cs));
   EXPECT_EQ(db_->GetCampaign(b.id, c->id).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(db_->HasCampaign(a.id, c->id).ok());
+  EXPECT_EQ(db_->HasCampaign(b.id, c->id).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(db_->CreateCampaign(core::TenantId{999}, cs).error().code, ErrorCode::kNotFound);
   cs.max_attempts = 0;
   EXPECT_EQ(db_->CreateCampaign(a.id, cs).error().code, ErrorCode::kValidationFailed);
@@ -273,6 +275,7 @@ TEST_P(StoreContract, DeleteCampaignTakesContactsAndAttempts) {
   EXPECT_EQ(db_->DeleteCampaign(other.id, c.id).error().code, ErrorCode::kNotFound);
   ASSERT_TRUE(db_->DeleteCampaign(t.id, c.id).ok());
   EXPECT_EQ(db_->GetCampaign(t.id, c.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(db_->HasCampaign(t.id, c.id).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(db_->GetContact(t.id, rows[0].contact.id).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(db_->DeleteCampaign(t.id, c.id).error().code, ErrorCode::kNotFound);
 }

@@ -276,6 +276,12 @@ core::Result<engine::CampaignRow> MemoryCatalog::GetCampaign(core::TenantId tena
   return *row;
 }
 
+core::Result<void> MemoryCatalog::HasCampaign(core::TenantId tenant, core::CampaignId campaign) {
+  std::lock_guard lock(mutex_);
+  if (t_->Campaign(tenant, campaign) == nullptr) return NotFound("campaign");
+  return core::Ok{};
+}
+
 core::Result<std::vector<engine::CampaignRow>> MemoryCatalog::ListCampaigns(core::TenantId tenant) {
   std::lock_guard lock(mutex_);
   std::vector<engine::CampaignRow> out;

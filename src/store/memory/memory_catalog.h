@@ -49,6 +49,7 @@ class MemoryCatalog final : public engine::Catalog, public engine::Store {
   core::Result<engine::CampaignRow> CreateCampaign(core::TenantId tenant,
                                                    const core::CampaignSettings& settings) override;
   core::Result<engine::CampaignRow> GetCampaign(core::TenantId tenant, core::CampaignId campaign) override;
+  core::Result<void> HasCampaign(core::TenantId tenant, core::CampaignId campaign) override;
   core::Result<std::vector<engine::CampaignRow>> ListCampaigns(core::TenantId tenant) override;
   core::Result<engine::CampaignRow> UpdateCampaign(core::TenantId tenant, core::CampaignId campaign,
                                                    const core::CampaignSettings& settings) override;

@@ -851,6 +851,16 @@ core::Result<CampaignRow> SqlDatabase::GetCampaign(core::TenantId tenant, core::
   return ReadCampaign(q);
 }
 
+core::Result<void> SqlDatabase::HasCampaign(core::TenantId tenant, core::CampaignId campaign) {
+  std::lock_guard lock(catalog_mutex_);
+  Query q(*catalog_, "SELECT 1 FROM campaigns WHERE id = $1 AND tenant_id = $2");
+  q.BindAll(campaign.value, tenant.value);
+  auto row = q.Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return NotFound("campaign");
+  return core::Ok{};
+}
+
 core::Result<core::TenantId> SqlDatabase::CampaignTenant(core::CampaignId campaign) {
   std::lock_guard lock(catalog_mutex_);
   Query q(*catalog_, "SELECT tenant_id FROM campaigns WHERE id = $1");

@@ -81,6 +81,7 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   core::Result<engine::CampaignRow> CreateCampaign(core::TenantId tenant,
                                                    const core::CampaignSettings& settings) override;
   core::Result<engine::CampaignRow> GetCampaign(core::TenantId tenant, core::CampaignId campaign) override;
+  core::Result<void> HasCampaign(core::TenantId tenant, core::CampaignId campaign) override;
   core::Result<std::vector<engine::CampaignRow>> ListCampaigns(core::TenantId tenant) override;
   core::Result<engine::CampaignRow> UpdateCampaign(core::TenantId tenant, core::CampaignId campaign,
                                                    const core::CampaignSettings& settings) override;
