@@ -1,6 +1,6 @@
 // SIP driver benchmarks (figures, not pass/fail), run against sipp on 127.0.0.1:
 //
-//   sip_bench rate  [--seconds S]   full calls (INVITE, 200, ACK, BYE) from outdial's SipTelephony
+//   sip_bench rate  [--seconds S] [--rates R1,R2,..]   full calls (INVITE, 200, ACK, BYE) from outdial's SipTelephony
 //                                   against a sipp UAS at rising rates; the highest rate with zero
 //                                   failed calls, beside sipp UAC → sipp UAS in the same run.
 //   sip_bench media [--calls N]     N concurrent bridged calls (agent leg + customer leg through the
@@ -181,25 +181,44 @@ struct Driver : outdial::engine::TelephonyListener {
   }
 };
 
+double ThreadCpu(const char* name);
+
 // outdial → sipp UAS at `rate` calls/s for `seconds`: true when every call was answered.
 bool OutdialAtRate(int rate, int seconds, uint64_t& done) {
   SippUas uas(FreePort(), rate * seconds);
   Driver d(uas.port);
   const int total = rate * seconds;
+  // Paced like sipp's -r: every millisecond, the calls that are due by then (one engine task
+  // for them, as the engine's own dispatch would hand them over).
   auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < total; ++i) {
-    auto due = start + std::chrono::microseconds(static_cast<int64_t>(1e6 * i / rate));
-    std::this_thread::sleep_until(due);
-    LegRequest r;
-    r.leg = LegId{static_cast<uint64_t>(i + 1)};
-    r.kind = LegKind::kCustomer;
-    r.destination = "+1201555" + std::to_string(1000000 + i).substr(1);
-    r.caller_id = "+12015550000";
-    d.loop.Post([&d, r] { d.phones->Originate(r); });
+  for (int i = 0, tick = 1; i < total; ++tick) {
+    std::this_thread::sleep_until(start + std::chrono::milliseconds(tick));
+    const int due = std::min(total, static_cast<int>(static_cast<int64_t>(rate) * tick / 1000));
+    std::vector<LegRequest> batch;
+    for (; i < due; ++i) {
+      LegRequest r;
+      r.leg = LegId{static_cast<uint64_t>(i + 1)};
+      r.kind = LegKind::kCustomer;
+      r.destination = "+1201555" + std::to_string(1000000 + i).substr(1);
+      r.caller_id = "+12015550000";
+      batch.push_back(std::move(r));
+    }
+    if (batch.empty()) continue;
+    d.loop.Post([&d, batch = std::move(batch)] {
+      for (const auto& r : batch) d.phones->Originate(r);
+    });
   }
+  const double send_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::unique_lock lock(d.mutex);
   d.cv.wait_for(lock, 40s, [&] { return d.answered + d.failed >= static_cast<uint64_t>(total); });
+  const double all_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   done = d.answered;
+  const auto& c = d.phones->counters();
+  std::printf("    outdial: originated in %.2f s, all answered by %.2f s; INVITEs %llu sent, %llu retransmitted, "
+              "%llu timed out; libre thread %.2f s CPU\n",
+              send_s, all_s, static_cast<unsigned long long>(c.invites_sent.load()),
+              static_cast<unsigned long long>(c.requests_sent[static_cast<size_t>(outdial::telephony::SipMethod::kInvite)].load() - c.invites_sent.load()),
+              static_cast<unsigned long long>(c.invite_timeouts.load()), ThreadCpu("outdial-sip"));
   for (const auto& [code, count] : d.failed_by_code) {
     std::printf("    failed with %d: %llu\n", code, static_cast<unsigned long long>(count));
   }
@@ -246,16 +265,18 @@ bool SippAtRate(int rate, int seconds) {
   return ok;
 }
 
-int RateBench(int seconds) {
+int RateBench(int seconds, const std::vector<int>& rates) {
   std::printf("call origination, %d s per step, full calls INVITE..BYE against a sipp UAS on 127.0.0.1\n",
               seconds);
   int best_ours = 0, best_sipp = 0;
-  for (int rate : {100, 200, 400, 600, 800, 1000, 1500, 2000, 3000}) {
+  for (int rate : rates) {
     uint64_t done = 0;
-    bool ours = OutdialAtRate(rate, seconds, done);
-    bool theirs = SippAtRate(rate, seconds);
-    std::printf("  %4d calls/s: outdial %s (%llu/%d answered), sipp uac %s\n", rate, ours ? "ok  " : "FAIL",
-                static_cast<unsigned long long>(done), rate * seconds, theirs ? "ok" : "FAIL");
+    // Each side runs until its first failure (then its best stays put); the same step, back to back.
+    bool ours = best_ours >= 0 && OutdialAtRate(rate, seconds, done);
+    bool theirs = best_sipp >= 0 && SippAtRate(rate, seconds);
+    std::printf("  %5d calls/s: outdial %s (%llu/%d answered), sipp uac %s\n", rate,
+                best_ours < 0 ? "-   " : ours ? "ok  " : "FAIL", static_cast<unsigned long long>(done),
+                rate * seconds, best_sipp < 0 ? "-" : theirs ? "ok" : "FAIL");
     std::fflush(stdout);
     // The highest rate below the first failure of each.
     if (ours && best_ours >= 0) best_ours = rate;
@@ -504,13 +525,23 @@ int MediaBench(int calls, int seconds) {
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "rate";
   int seconds = 5, calls = 100;
+  // Up to where sipp itself fails, so that the ratio is not capped by the ramp.
+  std::vector<int> rates = {100, 200, 400, 600, 800, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000};
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--calls") == 0) calls = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--rates") == 0) {
+      rates.clear();
+      for (const char* p = argv[i + 1]; *p != 0;) {
+        rates.push_back(std::atoi(p));
+        while (*p != 0 && *p != ',') ++p;
+        if (*p == ',') ++p;
+      }
+    }
   }
   ::signal(SIGPIPE, SIG_IGN);
-  if (mode == "rate") return RateBench(seconds);
+  if (mode == "rate") return RateBench(seconds, rates);
   if (mode == "media") return MediaBench(calls, seconds);
-  std::fprintf(stderr, "usage: sip_bench rate|media [--seconds S] [--calls N]\n");
+  std::fprintf(stderr, "usage: sip_bench rate|media [--seconds S] [--calls N] [--rates R1,R2,...]\n");
   return 2;
 }
