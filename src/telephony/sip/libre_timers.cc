@@ -19,6 +19,7 @@
 //
 // Threading: like libre's, per thread (its timer list is per thread); no locks.
 #include <cstdint>
+#include <cstdlib>
 #include <iterator>
 #include <map>
 
@@ -48,6 +49,14 @@ TimerIndex& IndexFor(list* timers) {
   index.last.clear();
   for (le* e = timers->head; e != nullptr; e = e->next) index.last[TimerOf(e)->jfs] = TimerOf(e);
   return index;
+}
+
+bool LinearTimers() {
+  static const bool linear = [] {
+    const char* v = std::getenv("OUTDIAL_LIBRE_LINEAR_TIMERS");
+    return v != nullptr && v[0] == '1';
+  }();
+  return linear;
 }
 
 void Unlink(TimerIndex& index, tmr* t) {
@@ -84,6 +93,18 @@ extern "C" void tmr_start(struct tmr* t, uint64_t delay, tmr_h* th, void* arg) {
   t->arg = arg;
   if (th == nullptr) return;
   t->jfs = delay + tmr_jiffies();
+  if (outdial::telephony::LinearTimers()) {
+    // libre's own walk, for comparison (OUTDIAL_LIBRE_LINEAR_TIMERS=1).
+    le* e = timers->tail;
+    while (e != nullptr && outdial::telephony::TimerOf(e)->jfs > t->jfs) e = e->prev;
+    if (e == nullptr) {
+      list_prepend(timers, &t->le, t);
+    } else {
+      list_insert_after(timers, e, &t->le, t);
+    }
+    index.last[t->jfs] = t;  // the walk put it after every timer due at or before it
+    return;
+  }
   // After the last timer due at or before this one: where libre's own walk puts it.
   auto after = index.last.upper_bound(t->jfs);
   if (after == index.last.begin()) {

@@ -217,6 +217,7 @@ std::string_view ToString(SipMethod method) {
 }
 
 int LibreTimersLinked();  // libre_timers.cc: libre's timer list with an indexed insertion
+int LibreRandomLinked();  // libre_random.cc: libre's random numbers from a getrandom(2) pool
 
 class SipTelephony::Stack {
  public:
@@ -234,6 +235,7 @@ class SipTelephony::Stack {
   void Run(std::promise<core::Result<uint16_t>> started) {
     pthread_setname_np(pthread_self(), "outdial-sip");  // for top, perf and the media benchmark
     (void)LibreTimersLinked();
+    (void)LibreRandomLinked();
     if (int err = libre_init(); err != 0) {
       started.set_value(
           core::MakeError(core::ErrorCode::kInternal, fmt::format("libre_init: {}", strerror(err))));
@@ -303,6 +305,7 @@ class SipTelephony::Stack {
 
   core::Result<uint16_t> Setup() {
     tmr_init(&reap_tmr_);
+    tmr_init(&post_tmr_);
     tmr_init(&stop_tmr_);
     std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
     std::string port = config_.listen.substr(config_.listen.rfind(':') + 1);
@@ -368,6 +371,7 @@ class SipTelephony::Stack {
     legs_.clear();
     doomed_.clear();
     tmr_cancel(&reap_tmr_);
+    tmr_cancel(&post_tmr_);
     tmr_cancel(&stop_tmr_);
     trace_self_ = nullptr;
     // The helper first: the socket's destructor would free it under us.
@@ -512,15 +516,33 @@ class SipTelephony::Stack {
 
   // ---- events to the engine thread ----
 
+  // Events of one turn of libre's loop go to the engine as one task (a zero-delay timer runs
+  // after the turn's socket handlers): at thousands of calls per second one wake-up of the
+  // engine thread per event cost more than the events.
   void Post(core::LegId leg, LegEvent event, bool final_event) {
     event.leg = leg;
-    post_([side = side_, event, final_event] {
-      if (side->closed.load()) return;
-      auto it = side->live.find(event.leg.value);
-      if (it == side->live.end()) return;  // the engine hung it up: no event follows
-      if (final_event) side->live.erase(it);
-      if (side->listener != nullptr) side->listener->OnLegEvent(event);
+    pending_.push_back({event, final_event});
+    if (pending_.size() == 1) tmr_start(&post_tmr_, 0, &Stack::FlushEvents, this);
+  }
+
+  struct PendingEvent {
+    LegEvent event;
+    bool final_event = false;
+  };
+
+  static void FlushEvents(void* arg) {
+    auto* self = static_cast<Stack*>(arg);
+    if (self->pending_.empty()) return;
+    self->post_([side = self->side_, events = std::move(self->pending_)] {
+      for (const auto& [event, final_event] : events) {
+        if (side->closed.load()) return;
+        auto it = side->live.find(event.leg.value);
+        if (it == side->live.end()) continue;  // the engine hung it up: no event follows
+        if (final_event) side->live.erase(it);
+        if (side->listener != nullptr) side->listener->OnLegEvent(event);
+      }
     });
+    self->pending_.clear();
   }
 
   static LegEvent Event(LegEventKind kind, int sip_code) {
@@ -1030,6 +1052,8 @@ class SipTelephony::Stack {
   std::unordered_map<uint64_t, std::unique_ptr<Leg>> legs_;
   std::vector<uint64_t> doomed_;
   tmr reap_tmr_{};
+  tmr post_tmr_{};
+  std::vector<PendingEvent> pending_;  // for the engine, flushed by post_tmr_
   tmr stop_tmr_{};
   bool stopping_ = false;
   sip_lsnr* first_lsnr_ = nullptr;
