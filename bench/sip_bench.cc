@@ -526,7 +526,7 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "rate";
   int seconds = 5, calls = 100;
   // Up to where sipp itself fails, so that the ratio is not capped by the ramp.
-  std::vector<int> rates = {100, 200, 400, 600, 800, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000};
+  std::vector<int> rates = {100, 200, 400, 600, 800, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 8000, 10000};
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--calls") == 0) calls = std::atoi(argv[i + 1]);
