@@ -1,11 +1,17 @@
 // SIP driver benchmarks (figures, not pass/fail), run against sipp on 127.0.0.1:
 //
-//   sip_bench rate  [--seconds S] [--rates R1,R2,..]   full calls (INVITE, 200, ACK, BYE) from outdial's SipTelephony
-//                                   against a sipp UAS at rising rates; the highest rate with zero
-//                                   failed calls, beside sipp UAC → sipp UAS in the same run.
-//   sip_bench media [--calls N]     N concurrent bridged calls (agent leg + customer leg through the
-//                                   server), G.711 20 ms packets both ways from the bench's own
-//                                   sockets; packet loss and the CPU of libre's thread per call.
+//   sip_bench rate  [--seconds S] [--rates R1,R2,..]
+//       full calls (INVITE, 180, 200, ACK, BYE, 200) from outdial's SipTelephony against a sipp
+//       UAS, paced per millisecond like sipp's -r, at rising rates; beside it, step by step in the
+//       same run, sipp UAC → sipp UAS; each side until its first failure. Prints the highest rate
+//       with zero failed calls of each and their ratio, and per step the driver's INVITEs,
+//       retransmissions, timeouts and libre thread CPU.
+//   sip_bench media [--calls N] [--seconds S] [--sip-nice NICE]
+//       N concurrent bridged calls (agent leg + customer leg through the server, CPA/AMD on every
+//       customer answer), then G.711 20 ms packets both ways from the bench's own sockets for S
+//       seconds: packets lost, each packet's delay through the server (from its RTP timestamp),
+//       the libre thread's CPU per call, and a phone-to-phone baseline in the same run.
+//       --sip-nice sets the libre thread's nice value (negative needs CAP_SYS_NICE).
 //
 // Needs the scenarios of tests/sip/scenarios (OUTDIAL_SIP_SCENARIOS) and sipp on the PATH.
 #include <arpa/inet.h>
