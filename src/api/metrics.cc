@@ -3,11 +3,13 @@
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
+#include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
 #include <chrono>
 #include <map>
+#include <utility>
 
 namespace outdial::api {
 
@@ -64,6 +66,7 @@ struct Metrics::Impl {
   prometheus::Counter& commits_failed = commits.Add({{"result", "failed"}});
   std::mutex mutex;
   std::map<int, prometheus::Counter*> by_status;
+  std::vector<MetricsCollector> collectors;
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
@@ -97,6 +100,43 @@ void Metrics::CountRequest(int status) {
   if (c == nullptr) c = &impl_->requests.Add({{"status", std::to_string(status)}});
   c->Increment();
 }
+
+void Metrics::AddCollector(MetricsCollector collector) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->collectors.push_back(std::move(collector));
+}
+
+namespace {
+
+prometheus::MetricFamily ToPrometheus(CollectedFamily&& family) {
+  prometheus::MetricFamily out;
+  out.name = std::move(family.name);
+  out.help = std::move(family.help);
+  switch (family.type) {
+    case CollectedFamily::Type::kCounter:
+      out.type = prometheus::MetricType::Counter;
+      break;
+    case CollectedFamily::Type::kGauge:
+      out.type = prometheus::MetricType::Gauge;
+      break;
+  }
+  for (auto& sample : family.samples) {
+    prometheus::ClientMetric metric;
+    for (auto& [name, value] : sample.labels) metric.label.push_back({std::move(name), std::move(value)});
+    switch (family.type) {
+      case CollectedFamily::Type::kCounter:
+        metric.counter.value = sample.value;
+        break;
+      case CollectedFamily::Type::kGauge:
+        metric.gauge.value = sample.value;
+        break;
+    }
+    out.metric.push_back(std::move(metric));
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string Metrics::Render(const EngineFigures& e, const ServerFigures& s) {
   std::lock_guard lock(impl_->mutex);
@@ -137,8 +177,12 @@ std::string Metrics::Render(const EngineFigures& e, const ServerFigures& s) {
   m.ws.Add({{"figure", "clients"}}).Set(static_cast<double>(s.ws_clients));
   m.ws.Add({{"figure", "overflow_drops"}}).Set(static_cast<double>(s.ws_overflow_drops));
   m.ws.Add({{"figure", "event_frames"}}).Set(static_cast<double>(s.event_frames));
+  std::vector<prometheus::MetricFamily> families = m.registry->Collect();
+  std::vector<CollectedFamily> collected;
+  for (const auto& collector : m.collectors) collector(collected);
+  for (auto& family : collected) families.push_back(ToPrometheus(std::move(family)));
   prometheus::TextSerializer serializer;
-  return serializer.Serialize(m.registry->Collect());
+  return serializer.Serialize(families);
 }
 
 }  // namespace outdial::api

@@ -3,10 +3,15 @@
 // counters) are sampled from the engine when scraped; latencies and frame counts are recorded as
 // they happen.
 //
-// Threading: Observe*/Count* from any thread; Render from any thread (serialised inside).
+// Other layers add their own families through collectors (app/serve.cc wires the SIP driver's
+// counters this way, so that api does not depend on telephony).
+//
+// Threading: Observe*/Count* from any thread; Render from any thread (serialised inside);
+// AddCollector before the server serves /metrics.
 #pragma once
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,6 +47,22 @@ struct ServerFigures {
   uint64_t event_frames = 0;
 };
 
+// A metric family contributed by a collector at scrape time, already summed up.
+struct CollectedFamily {
+  enum class Type { kCounter, kGauge };
+  struct Sample {
+    std::vector<std::pair<std::string, std::string>> labels;
+    double value = 0;
+  };
+  std::string name;  // e.g. "outdial_sip_invites_sent_total"
+  std::string help;
+  Type type = Type::kCounter;
+  std::vector<Sample> samples;
+};
+// Appends its families to the vector; runs on the scraping thread, so it only reads what is safe
+// to read from any thread (atomics).
+using MetricsCollector = std::function<void(std::vector<CollectedFamily>&)>;
+
 class Metrics {
  public:
   Metrics();
@@ -53,6 +74,7 @@ class Metrics {
   void CountRequest(int status);
   // A store commit: time from Commit to its durable callback, and whether it succeeded.
   void ObserveCommit(double seconds, bool ok);
+  void AddCollector(MetricsCollector collector);
   std::string Render(const EngineFigures& engine, const ServerFigures& server);
 
  private:

@@ -21,6 +21,7 @@
 #include "api/rest_api.h"
 #include "app/demo_seed.h"
 #include "app/engine_loop.h"
+#include "app/sip_metrics.h"
 #include "engine/dialer.h"
 #include "app/db/startup.h"
 #include "store/memory/memory_catalog.h"
@@ -234,6 +235,7 @@ int RunServer(const ServeOptions& options) {
   for (const auto& r : config.sim_rules)
     rules.push_back({r.match, *telephony::SimOutcomeFromString(r.outcome), r.after_ms});
   std::unique_ptr<engine::Telephony> phones;
+  telephony::SipTelephony* sip_driver = nullptr;  // owned by `phones`, for /metrics
   if (config.telephony_driver == "sip") {
     auto sip =
         std::make_unique<telephony::SipTelephony>(config.sip, [&loop](auto task) { loop.Post(std::move(task)); });
@@ -241,6 +243,7 @@ int RunServer(const ServeOptions& options) {
       std::cerr << "error: " << r.error().message << "\n";
       return 2;
     }
+    sip_driver = sip.get();
     phones = std::move(sip);
   } else {
     phones = std::make_unique<telephony::SimTelephony>(loop, loop, telephony::RulePicker(std::move(rules)));
@@ -280,6 +283,9 @@ int RunServer(const ServeOptions& options) {
   }
   loop.Post([&] { hub.Start(); });
 
+  if (sip_driver != nullptr) {
+    metrics.AddCollector([sip_driver](std::vector<api::CollectedFamily>& out) { CollectSipMetrics(*sip_driver, out); });
+  }
   api::ApiOptions api_options;
   api_options.system_token = config.system_token;
   api_options.session_ttl = std::chrono::seconds(config.session_ttl_s);

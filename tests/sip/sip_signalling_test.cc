@@ -323,7 +323,7 @@ TEST_F(SipSignalling, StrayAndMalformedTrafficIsAnsweredOrDroppedAndCounted) {
 
   const auto& c = phones_->counters();
   EXPECT_EQ(c.options_answered.load(), 1u);
-  EXPECT_EQ(c.unsolicited_requests.load(), 2u);  // the MESSAGE and the INVITE
+  EXPECT_EQ(c.unsolicited_requests.load(), 3u);  // the MESSAGE, the BYE and the INVITE
   EXPECT_EQ(c.malformed_messages.load(), 1u);
   // The call in progress did not notice.
   EXPECT_EQ(recorder_.Of(core::LegId{9}).size(), 2u) << Describe(recorder_.Of(core::LegId{9}));

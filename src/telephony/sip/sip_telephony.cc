@@ -2,7 +2,11 @@
 
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <future>
@@ -108,7 +112,112 @@ bool HasSdp(const sip_msg* msg) {
   return msg != nullptr && mbuf_get_left(msg->mb) > 0 && msg_ctype_cmp(&msg->ctyp, "application", "sdp");
 }
 
+bool Is(const char* p, size_t n, std::string_view word) {
+  return n == word.size() && std::memcmp(p, word.data(), n) == 0;
+}
+
+SipMethod MethodOf(const char* p, size_t n) {
+  switch (n) {
+    case 3:
+      if (Is(p, n, "ACK")) return SipMethod::kAck;
+      if (Is(p, n, "BYE")) return SipMethod::kBye;
+      break;
+    case 4:
+      if (Is(p, n, "INFO")) return SipMethod::kInfo;
+      break;
+    case 5:
+      if (Is(p, n, "PRACK")) return SipMethod::kPrack;
+      if (Is(p, n, "REFER")) return SipMethod::kRefer;
+      break;
+    case 6:
+      if (Is(p, n, "INVITE")) return SipMethod::kInvite;
+      if (Is(p, n, "CANCEL")) return SipMethod::kCancel;
+      if (Is(p, n, "UPDATE")) return SipMethod::kUpdate;
+      if (Is(p, n, "NOTIFY")) return SipMethod::kNotify;
+      break;
+    case 7:
+      if (Is(p, n, "OPTIONS")) return SipMethod::kOptions;
+      if (Is(p, n, "MESSAGE")) return SipMethod::kMessage;
+      if (Is(p, n, "PUBLISH")) return SipMethod::kPublish;
+      break;
+    case 8:
+      if (Is(p, n, "REGISTER")) return SipMethod::kRegister;
+      break;
+    case 9:
+      if (Is(p, n, "SUBSCRIBE")) return SipMethod::kSubscribe;
+      break;
+    default:
+      break;
+  }
+  return SipMethod::kOther;
+}
+
+SipMethod MethodOf(const pl& method) {
+  return MethodOf(method.p, method.l);
+}
+
+template <size_t N>
+void Bump(SipCounters::Array<N>& counters, size_t index) {
+  if (index < N) counters[index].fetch_add(1, std::memory_order_relaxed);
+}
+
+// What libre 1.1.0's sip_msg_decode asks of a start line before anything else: "A SP B SP C"
+// then a line feed, A = "SIP/2.0" with a numeric B (response) or C = "SIP/2.0" (request).
+bool HasSipStartLine(const uint8_t* data, size_t n) {
+  const char* p = reinterpret_cast<const char*>(data);
+  const char* end = p + std::min<size_t>(n, 2048);
+  const char* eol = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+  if (eol == nullptr) return false;
+  const char* line_end = eol;
+  while (line_end > p && line_end[-1] == '\r') --line_end;
+  auto token = [&](const char* from) {
+    const char* q = from;
+    while (q < line_end && *q != ' ' && *q != '\t' && *q != '\r') ++q;
+    return q;
+  };
+  const char* a_end = token(p);
+  if (a_end == p || a_end >= line_end || *a_end != ' ') return false;
+  const char* b = a_end + 1;
+  const char* b_end = token(b);
+  if (b_end == b || b_end >= line_end || *b_end != ' ') return false;
+  const char* c = b_end + 1;
+  if (Is(p, static_cast<size_t>(a_end - p), "SIP/2.0")) {
+    return b_end - b == 3 && std::isdigit(static_cast<unsigned char>(b[0])) &&
+           std::isdigit(static_cast<unsigned char>(b[1])) && std::isdigit(static_cast<unsigned char>(b[2]));
+  }
+  return Is(c, static_cast<size_t>(line_end - c), "SIP/2.0");
+}
+
+// RFC 5389 STUN (keep-alives on the SIP port): libre answers those itself.
+bool LooksLikeStun(const uint8_t* p, size_t n) {
+  return n >= 20 && (p[0] & 0xc0) == 0 && p[4] == 0x21 && p[5] == 0x12 && p[6] == 0xa4 && p[7] == 0x42;
+}
+
 }  // namespace
+
+std::string_view ToString(SipMethod method) {
+  switch (method) {
+    case SipMethod::kInvite: return "INVITE";
+    case SipMethod::kAck: return "ACK";
+    case SipMethod::kBye: return "BYE";
+    case SipMethod::kCancel: return "CANCEL";
+    case SipMethod::kOptions: return "OPTIONS";
+    case SipMethod::kUpdate: return "UPDATE";
+    case SipMethod::kInfo: return "INFO";
+    case SipMethod::kPrack: return "PRACK";
+    case SipMethod::kRefer: return "REFER";
+    case SipMethod::kNotify: return "NOTIFY";
+    case SipMethod::kSubscribe: return "SUBSCRIBE";
+    case SipMethod::kMessage: return "MESSAGE";
+    case SipMethod::kRegister: return "REGISTER";
+    case SipMethod::kPublish: return "PUBLISH";
+    case SipMethod::kOther: return "other";
+  }
+  return "other";
+}
+
+int LibreTimersLinked();  // libre_timers.cc: libre's timer list with an indexed insertion
+int LibreRandomLinked();  // libre_random.cc: libre's random numbers from a getrandom(2) pool
 
 class SipTelephony::Stack {
  public:
@@ -125,6 +234,8 @@ class SipTelephony::Stack {
   // libre thread: everything from libre_init to libre_close.
   void Run(std::promise<core::Result<uint16_t>> started) {
     pthread_setname_np(pthread_self(), "outdial-sip");  // for top, perf and the media benchmark
+    (void)LibreTimersLinked();
+    (void)LibreRandomLinked();
     if (int err = libre_init(); err != 0) {
       started.set_value(
           core::MakeError(core::ErrorCode::kInternal, fmt::format("libre_init: {}", strerror(err))));
@@ -164,6 +275,7 @@ class SipTelephony::Stack {
     int pt = 0;      // the remote's payload type for `codec`
     int te_pt = -1;  // the remote's telephone-event payload type, -1 when not offered
     core::LegId peer;
+    std::string call_id;  // key in Stack::by_call_id_ once the INVITE is out
     bool got_response = false;
     bool ringing_sent = false;
     bool early_media = false;
@@ -178,6 +290,10 @@ class SipTelephony::Stack {
         std::lock_guard lock(stack->ports_->mutex);
         stack->ports_->by_leg.erase(req.leg.value);
       }
+      if (stack != nullptr && !call_id.empty()) {
+        if (auto it = stack->by_call_id_.find(call_id); it != stack->by_call_id_.end() && it->second == this)
+          stack->by_call_id_.erase(it);
+      }
       tmr_cancel(&no_response);
       tmr_cancel(&analysis_deadline);
       // Dereferencing an unfinished session makes libre CANCEL it, an established one BYE.
@@ -189,6 +305,7 @@ class SipTelephony::Stack {
 
   core::Result<uint16_t> Setup() {
     tmr_init(&reap_tmr_);
+    tmr_init(&post_tmr_);
     tmr_init(&stop_tmr_);
     std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
     std::string port = config_.listen.substr(config_.listen.rfind(':') + 1);
@@ -210,7 +327,9 @@ class SipTelephony::Stack {
     char domain[64] = "";
     if (dns_srv_get(domain, sizeof(domain), nsv, &nsn) == 0 && nsn > 0)
       (void)dnsc_alloc(&dnsc_, nullptr, nsv, nsn);
-    if (int err = sip_alloc(&sip_, dnsc_, 32, 32, 32, config_.user_agent.c_str(), &Stack::OnSipExit, this);
+    // Client transactions outlive their calls (a BYE's stays 5 s in Completed for Timer K), so at
+    // thousands of calls per second there are tens of thousands: size the hash tables for that.
+    if (int err = sip_alloc(&sip_, dnsc_, 8192, 1024, 32, config_.user_agent.c_str(), &Stack::OnSipExit, this);
         err != 0) {
       return core::MakeError(core::ErrorCode::kInternal, fmt::format("sip_alloc: {}", strerror(err)));
     }
@@ -223,7 +342,11 @@ class SipTelephony::Stack {
     sa probe = laddr;
     if (sip_transp_laddr(sip_, &bound, SIP_TRANSP_UDP, &probe) != 0) bound = laddr;
     local_hostport_ = fmt::format("{}:{}", host, sa_port(&bound));
-    if (int err = sipsess_listen(&sock_, sip_, 64, &Stack::OnIncomingInvite, this); err != 0) {
+    // Before sipsess's listener (listeners run in registration order): every request that no
+    // transaction took, so that what is not for one of our dialogs is answered and counted here.
+    (void)sip_listen(&first_lsnr_, sip_, true, &Stack::OnRequest, this);
+    // The ACKs sipsess keeps for 2xx retransmissions (32 s each) live in its hash table too.
+    if (int err = sipsess_listen(&sock_, sip_, 8192, &Stack::OnIncomingInvite, this); err != 0) {
       return core::MakeError(core::ErrorCode::kInternal, fmt::format("sipsess_listen: {}", strerror(err)));
     }
     // After sipsess's listener (listeners run in registration order): what it did not take.
@@ -232,6 +355,7 @@ class SipTelephony::Stack {
     sip_set_trace_handler(sip_, &Stack::OnTrace);
     trace_self_ = this;
     trunk_hostport_ = HostPort(config_.trunk);
+    SendProbe(bound);
     {
       std::lock_guard lock(push_mutex_);
       mq_ = mq_raw_;
@@ -247,8 +371,13 @@ class SipTelephony::Stack {
     legs_.clear();
     doomed_.clear();
     tmr_cancel(&reap_tmr_);
+    tmr_cancel(&post_tmr_);
     tmr_cancel(&stop_tmr_);
     trace_self_ = nullptr;
+    // The helper first: the socket's destructor would free it under us.
+    sip_helper_ = static_cast<udp_helper*>(mem_deref(sip_helper_));
+    sip_udp_ = static_cast<udp_sock*>(mem_deref(sip_udp_));
+    first_lsnr_ = static_cast<sip_lsnr*>(mem_deref(first_lsnr_));
     req_lsnr_ = static_cast<sip_lsnr*>(mem_deref(req_lsnr_));
     resp_lsnr_ = static_cast<sip_lsnr*>(mem_deref(resp_lsnr_));
     sock_ = static_cast<sipsess_sock*>(mem_deref(sock_));
@@ -361,6 +490,10 @@ class SipTelephony::Stack {
       return;
     }
     ++counters_->invites_sent;
+    if (const char* call_id = sip_dialog_callid(sipsess_dialog(leg->sess)); call_id != nullptr) {
+      leg->call_id = call_id;
+      by_call_id_[leg->call_id] = leg;
+    }
     tmr_start(&leg->no_response, static_cast<uint64_t>(config_.invite_timeout_ms), &Stack::OnNoResponse, leg);
     if (req.kind == LegKind::kCustomer && req.bridge_with.valid()) {
       if (auto it = legs_.find(req.bridge_with.value); it != legs_.end()) {
@@ -383,15 +516,33 @@ class SipTelephony::Stack {
 
   // ---- events to the engine thread ----
 
+  // Events of one turn of libre's loop go to the engine as one task (a zero-delay timer runs
+  // after the turn's socket handlers): at thousands of calls per second one wake-up of the
+  // engine thread per event cost more than the events.
   void Post(core::LegId leg, LegEvent event, bool final_event) {
     event.leg = leg;
-    post_([side = side_, event, final_event] {
-      if (side->closed.load()) return;
-      auto it = side->live.find(event.leg.value);
-      if (it == side->live.end()) return;  // the engine hung it up: no event follows
-      if (final_event) side->live.erase(it);
-      if (side->listener != nullptr) side->listener->OnLegEvent(event);
+    pending_.push_back({event, final_event});
+    if (pending_.size() == 1) tmr_start(&post_tmr_, 0, &Stack::FlushEvents, this);
+  }
+
+  struct PendingEvent {
+    LegEvent event;
+    bool final_event = false;
+  };
+
+  static void FlushEvents(void* arg) {
+    auto* self = static_cast<Stack*>(arg);
+    if (self->pending_.empty()) return;
+    self->post_([side = self->side_, events = std::move(self->pending_)] {
+      for (const auto& [event, final_event] : events) {
+        if (side->closed.load()) return;
+        auto it = side->live.find(event.leg.value);
+        if (it == side->live.end()) continue;  // the engine hung it up: no event follows
+        if (final_event) side->live.erase(it);
+        if (side->listener != nullptr) side->listener->OnLegEvent(event);
+      }
     });
+    self->pending_.clear();
   }
 
   static LegEvent Event(LegEventKind kind, int sip_code) {
@@ -440,81 +591,202 @@ class SipTelephony::Stack {
   // ---- SIP callbacks (libre thread) ----
 
   static void OnIncomingInvite(const sip_msg* msg, void* arg) {
-    // outdial only dials out: a stray INVITE is refused and counted, nothing else changes.
+    // OnRequest refuses out-of-dialog INVITEs before sipsess sees them; this is what sipsess
+    // insists on having, kept right in case a request gets past it.
     auto* self = static_cast<Stack*>(arg);
-    ++self->counters_->unsolicited_requests;
+    self->CountUnsolicited(msg, 603);
     (void)sip_treply(nullptr, self->sip_, msg, 603, "Decline");
   }
 
+  // The live leg whose dialog `msg` is in: one hash lookup by Call-ID, then libre's full check
+  // (Call-ID and both tags).
   Leg* FindByDialog(const sip_msg* msg) {
-    for (auto& [id, leg] : legs_) {
-      if (leg->sess != nullptr && !leg->closed && sip_dialog_cmp(sipsess_dialog(leg->sess), msg))
-        return leg.get();
-    }
-    return nullptr;
+    if (by_call_id_.empty() || !pl_isset(&msg->callid)) return nullptr;
+    auto it = by_call_id_.find(std::string(msg->callid.p, msg->callid.l));
+    if (it == by_call_id_.end()) return nullptr;
+    Leg* leg = it->second;
+    if (leg->sess == nullptr || leg->closed || !sip_dialog_cmp(sipsess_dialog(leg->sess), msg)) return nullptr;
+    return leg;
   }
 
-  static bool OnOtherRequest(const sip_msg* msg, void* arg) {
+  // `status` 0: not answered (an ACK).
+  void CountUnsolicited(const sip_msg* msg, int status) {
+    ++counters_->unsolicited_requests;
+    size_t slot = 0;
+    if (status == 405) slot = 1;
+    if (status == 481) slot = 2;
+    if (status == 603) slot = 3;
+    Bump(counters_->unsolicited_by_status, slot);
+    Bump(counters_->unsolicited_by_method, static_cast<size_t>(MethodOf(msg->met)));
+  }
+
+  // Refuses (and counts) a request that is for no dialog of ours.
+  void RefuseUnsolicited(const sip_msg* msg) {
+    if (pl_strcmp(&msg->met, "ACK") == 0) {
+      CountUnsolicited(msg, 0);  // never answered
+    } else if (pl_strcmp(&msg->met, "INVITE") == 0 && !pl_isset(&msg->to.tag)) {
+      CountUnsolicited(msg, 603);  // outdial only dials out
+      (void)sip_treply(nullptr, sip_, msg, 603, "Decline");
+    } else if (pl_isset(&msg->to.tag) || pl_strcmp(&msg->met, "BYE") == 0 ||
+               pl_strcmp(&msg->met, "CANCEL") == 0) {
+      CountUnsolicited(msg, 481);
+      (void)sip_treply(nullptr, sip_, msg, 481, "Call/Transaction Does Not Exist");
+    } else {
+      CountUnsolicited(msg, 405);
+      (void)sip_treply(nullptr, sip_, msg, 405, "Method Not Allowed");
+    }
+  }
+
+  // First of our listeners, before sipsess's: requests in one of our dialogs go on to sipsess
+  // (BYE, re-INVITE, ACK, INFO) and then OnOtherRequest (UPDATE); everything else ends here.
+  static bool OnRequest(const sip_msg* msg, void* arg) {
     auto* self = static_cast<Stack*>(arg);
+    self->AttachSipSocket(msg);
+    if (self->probe_pending_ && pl_strcmp(&msg->callid, self->probe_call_id_.c_str()) == 0) {
+      self->probe_pending_ = false;  // our own datagram (SendProbe): it has done its job
+      return true;
+    }
     if (pl_casecmp(&msg->cseq.met, &msg->met) != 0) {
       // Parsed, but contradicts itself (libre 1.1.0 does not check this): refused and counted.
       ++self->counters_->malformed_messages;
       (void)sip_treply(nullptr, self->sip_, msg, 400, "Bad Request");
       return true;
     }
+    if (self->FindByDialog(msg) != nullptr) return false;
     if (pl_strcmp(&msg->met, "OPTIONS") == 0) {
-      ++self->counters_->options_answered;
-      (void)sip_treplyf(nullptr, nullptr, self->sip_, msg, false, 200, "OK",
-                        "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE\r\nContent-Length: 0\r\n\r\n");
+      self->AnswerOptions(msg);
       return true;
     }
-    if (pl_strcmp(&msg->met, "UPDATE") == 0) {
+    self->RefuseUnsolicited(msg);
+    return true;
+  }
+
+  void AnswerOptions(const sip_msg* msg) {
+    ++counters_->options_answered;
+    (void)sip_treplyf(nullptr, nullptr, sip_, msg, false, 200, "OK",
+                      "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE\r\nContent-Length: 0\r\n\r\n");
+  }
+
+  // Requests in our dialogs that sipsess did not take.
+  static bool OnOtherRequest(const sip_msg* msg, void* arg) {
+    auto* self = static_cast<Stack*>(arg);
+    Leg* leg = self->FindByDialog(msg);
+    if (leg != nullptr && pl_strcmp(&msg->met, "OPTIONS") == 0) {
+      self->AnswerOptions(msg);
+      return true;
+    }
+    if (leg != nullptr && pl_strcmp(&msg->met, "UPDATE") == 0) {
       // Session-timer refreshes (RFC 4028) often come as UPDATE, which libre 1.1.0's sipsess does
       // not handle: answer it for our dialogs, with an SDP answer when it carried an offer.
-      if (Leg* leg = self->FindByDialog(msg)) {
-        ++self->counters_->updates_answered;
-        if (HasSdp(msg) && sdp_decode(leg->sdp, msg->mb, true) == 0) {
-          self->UpdateRemote(*leg);
-          mbuf* desc = nullptr;
-          if (sdp_encode(&desc, leg->sdp, false) == 0) {
-            (void)sip_treplyf(nullptr, nullptr, self->sip_, msg, true, 200, "OK",
-                              "Contact: <sip:outdial@%s>\r\nContent-Type: application/sdp\r\n"
-                              "Content-Length: %zu\r\n\r\n%b",
-                              self->local_hostport_.c_str(), mbuf_get_left(desc), mbuf_buf(desc),
-                              mbuf_get_left(desc));
-            mem_deref(desc);
-            return true;
-          }
+      ++self->counters_->updates_answered;
+      if (HasSdp(msg) && sdp_decode(leg->sdp, msg->mb, true) == 0) {
+        self->UpdateRemote(*leg);
+        mbuf* desc = nullptr;
+        if (sdp_encode(&desc, leg->sdp, false) == 0) {
+          (void)sip_treplyf(nullptr, nullptr, self->sip_, msg, true, 200, "OK",
+                            "Contact: <sip:outdial@%s>\r\nContent-Type: application/sdp\r\n"
+                            "Content-Length: %zu\r\n\r\n%b",
+                            self->local_hostport_.c_str(), mbuf_get_left(desc), mbuf_buf(desc),
+                            mbuf_get_left(desc));
+          mem_deref(desc);
+          return true;
         }
-        (void)sip_treplyf(nullptr, nullptr, self->sip_, msg, true, 200, "OK",
-                          "Contact: <sip:outdial@%s>\r\nContent-Length: 0\r\n\r\n",
-                          self->local_hostport_.c_str());
-        return true;
       }
+      (void)sip_treplyf(nullptr, nullptr, self->sip_, msg, true, 200, "OK",
+                        "Contact: <sip:outdial@%s>\r\nContent-Length: 0\r\n\r\n", self->local_hostport_.c_str());
+      return true;
     }
-    ++self->counters_->unsolicited_requests;
-    if (pl_strcmp(&msg->met, "ACK") == 0) return true;  // never answered
-    if (pl_isset(&msg->to.tag)) {
-      (void)sip_treply(nullptr, self->sip_, msg, 481, "Call/Transaction Does Not Exist");
-    } else if (pl_strcmp(&msg->met, "BYE") == 0 || pl_strcmp(&msg->met, "CANCEL") == 0) {
-      (void)sip_treply(nullptr, self->sip_, msg, 481, "Call/Transaction Does Not Exist");
-    } else {
-      (void)sip_treply(nullptr, self->sip_, msg, 405, "Method Not Allowed");
-    }
+    // In a dialog of ours but not a method we take (MESSAGE, NOTIFY, ...): 405.
+    self->RefuseUnsolicited(msg);
     return true;
   }
 
-  static bool OnStrayResponse(const sip_msg*, void* arg) {
+  static bool OnStrayResponse(const sip_msg* msg, void* arg) {
     // A response no transaction claims (late retransmission, spoofed): dropped and counted.
-    ++static_cast<Stack*>(arg)->counters_->unsolicited_requests;
+    auto* self = static_cast<Stack*>(arg);
+    self->AttachSipSocket(msg);
+    ++self->counters_->stray_responses;
     return true;
   }
 
-  // Every message libre could parse passes here (what it could not parse it drops silently).
+  // Every message libre could parse passes here, both ways, before any listener. Counting from
+  // the raw start line costs a few compares and sees what the transaction layer absorbs
+  // (retransmissions), which no listener does.
   static Stack* trace_self_;
-  static void OnTrace(bool tx, enum sip_transp, const sa*, const sa*, const uint8_t*, size_t, void*) {
+  static void OnTrace(bool tx, enum sip_transp, const sa*, const sa*, const uint8_t* data, size_t n, void*) {
     Stack* self = trace_self_;
-    if (self != nullptr && !tx) ++self->counters_->sip_messages_received;
+    if (self == nullptr || n < 12) return;
+    SipCounters& c = *self->counters_;
+    const char* p = reinterpret_cast<const char*>(data);
+    const bool response = std::memcmp(p, "SIP/2.0 ", 8) == 0;
+    if (!tx) {
+      self->awaiting_trace_ = false;  // the datagram OnSipDatagram saw did parse
+      if (self->probe_pending_ && self->IsProbe(p, n)) return;
+      ++c.sip_messages_received;
+      if (response) {
+        Bump(c.responses_received, static_cast<size_t>(p[8] - '0'));
+      } else {
+        const char* sp = static_cast<const char*>(std::memchr(p, ' ', std::min<size_t>(n, 16)));
+        Bump(c.requests_received,
+             static_cast<size_t>(sp == nullptr ? SipMethod::kOther : MethodOf(p, static_cast<size_t>(sp - p))));
+      }
+      return;
+    }
+    if (response) {
+      int code = (p[8] - '0') * 100 + (p[9] - '0') * 10 + (p[10] - '0');
+      if (code >= 100 && code <= 699) Bump(c.responses_sent, static_cast<size_t>(code - 100));
+    } else {
+      const char* sp = static_cast<const char*>(std::memchr(p, ' ', std::min<size_t>(n, 16)));
+      Bump(c.requests_sent,
+           static_cast<size_t>(sp == nullptr ? SipMethod::kOther : MethodOf(p, static_cast<size_t>(sp - p))));
+    }
+  }
+
+  // Datagrams on the SIP socket before libre parses them (a UDP helper): what is not SIP at all
+  // is dropped here and counted; what looks like SIP but libre then fails to parse never reaches
+  // OnTrace, which the next datagram notices.
+  static bool OnSipDatagram(sa*, mbuf* mb, void* arg) {
+    auto* self = static_cast<Stack*>(arg);
+    const uint8_t* p = mbuf_buf(mb);
+    const size_t n = mbuf_get_left(mb);
+    if (self->awaiting_trace_) ++self->counters_->malformed_dropped;
+    self->awaiting_trace_ = false;
+    if (n <= 4 || LooksLikeStun(p, n)) return false;  // CRLF keep-alives, STUN: libre's
+    if (!HasSipStartLine(p, n)) {
+      ++self->counters_->malformed_dropped;
+      return true;  // consumed: libre would only print a decode error
+    }
+    self->awaiting_trace_ = true;
+    return false;
+  }
+
+  // libre 1.1.0 gives no handle on the SIP transport's UDP socket except as the `sock` of a message
+  // received on it. SendProbe sends the first such message to ourselves, so that the helper and
+  // the larger buffer are in place before any real traffic.
+  void SendProbe(const sa& bound) {
+    probe_call_id_ = fmt::format("outdial-probe-{:016x}", rand_u64());
+    std::string m = fmt::format(
+        "OPTIONS sip:probe@{0} SIP/2.0\r\nVia: SIP/2.0/UDP {0};branch=z9hG4bK{1}\r\n"
+        "From: <sip:probe@{0}>;tag=probe\r\nTo: <sip:probe@{0}>\r\nCall-ID: {1}\r\nCSeq: 1 OPTIONS\r\n"
+        "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+        local_hostport_, probe_call_id_);
+    int fd = ::socket(bound.u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return;
+    probe_pending_ = ::sendto(fd, m.data(), m.size(), 0, &bound.u.sa, bound.len) == static_cast<ssize_t>(m.size());
+    ::close(fd);
+  }
+
+  bool IsProbe(const char* p, size_t n) const {
+    return memmem(p, n, probe_call_id_.data(), probe_call_id_.size()) != nullptr;
+  }
+
+  void AttachSipSocket(const sip_msg* msg) {
+    if (sip_udp_ != nullptr || msg == nullptr || msg->tp != SIP_TRANSP_UDP || msg->sock == nullptr) return;
+    sip_udp_ = static_cast<udp_sock*>(mem_ref(msg->sock));
+    // At a few hundred calls per second the default receive buffer overflows in bursts and
+    // answers are lost.
+    (void)udp_sockbuf_set(sip_udp_, 4 << 20);
+    (void)udp_register_helper(&sip_helper_, sip_udp_, 0, nullptr, &Stack::OnSipDatagram, this);
   }
 
   static int OnAuth(char** user, char** pass, const char*, void* arg) {
@@ -553,23 +825,15 @@ class SipTelephony::Stack {
     Stack* self = leg->stack;
     if (leg->got_response || leg->closed) return;
     ++self->counters_->legs_failed;
+    ++self->counters_->invite_timeouts;
     self->Post(leg->req.leg, Event(LegEventKind::kFailed, 0), true);
     self->Close(*leg);
-  }
-
-  // libre 1.1.0 gives no handle on the SIP transport's UDP socket except as the `sock` of a message
-  // it received on it. At a few hundred calls per second the default receive buffer overflows in
-  // bursts and answers are lost, so enlarge it once, from the first response.
-  void EnlargeSipBuffer(const sip_msg* msg) {
-    if (sip_buffer_set_ || msg == nullptr || msg->tp != SIP_TRANSP_UDP || msg->sock == nullptr) return;
-    sip_buffer_set_ = true;
-    (void)udp_sockbuf_set(static_cast<udp_sock*>(msg->sock), 4 << 20);
   }
 
   static void OnProgress(const sip_msg* msg, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
     Stack* self = leg->stack;
-    self->EnlargeSipBuffer(msg);
+    self->AttachSipSocket(msg);  // if the probe did not come back
     leg->got_response = true;
     tmr_cancel(&leg->no_response);
     if (leg->closed || leg->answered || msg->scode <= 100) return;
@@ -616,12 +880,14 @@ class SipTelephony::Stack {
   static void OnEstablished(const sip_msg* msg, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
     Stack* self = leg->stack;
-    self->EnlargeSipBuffer(msg);
+    self->AttachSipSocket(msg);  // if the probe did not come back
     leg->got_response = true;
     tmr_cancel(&leg->no_response);
     if (leg->closed || leg->answered) return;
     leg->answered = true;
     ++self->counters_->legs_answered;
+    if (msg != nullptr && msg->scode >= 200 && msg->scode < 300)
+      Bump(self->counters_->invite_final_responses, static_cast<size_t>(msg->scode - 100));
     if (leg->req.kind == LegKind::kCustomer && leg->req.cpa) {
       leg->analyzer = std::make_unique<media::CallAnalyzer>(leg->req.cpa_settings, leg->req.amd);
       leg->verdict_pending = true;
@@ -639,6 +905,7 @@ class SipTelephony::Stack {
     leg.verdict_pending = false;
     tmr_cancel(&leg.analysis_deadline);
     ++counters_->cpa_verdicts;
+    Bump(counters_->cpa_verdicts_by_kind, static_cast<size_t>(verdict.kind));
     switch (verdict.kind) {
       case media::VerdictKind::kSit: {
         LegEvent e = Event(LegEventKind::kFailed, 0);
@@ -670,10 +937,11 @@ class SipTelephony::Stack {
     auto* leg = static_cast<Leg*>(arg);
     Stack* self = leg->stack;
     if (leg->closed) return;
-    (void)err;
     if (!leg->answered) {
       int code = (msg != nullptr && !msg->req && msg->scode >= 300) ? msg->scode : 0;
       ++self->counters_->legs_failed;
+      if (code >= 300 && code <= 699) Bump(self->counters_->invite_final_responses, static_cast<size_t>(code - 100));
+      if (code == 0 && err == ETIMEDOUT) ++self->counters_->invite_timeouts;
       self->Post(leg->req.leg, Event(LegEventKind::kFailed, code), true);
     } else {
       if (leg->verdict_pending && leg->analyzer != nullptr) self->PostVerdict(*leg, leg->analyzer->Finish());
@@ -780,12 +1048,20 @@ class SipTelephony::Stack {
   sa rtp_ip_{};
   std::string local_hostport_;
   std::string trunk_hostport_;
+  std::unordered_map<std::string, Leg*> by_call_id_;  // before legs_: ~Leg erases from it
   std::unordered_map<uint64_t, std::unique_ptr<Leg>> legs_;
   std::vector<uint64_t> doomed_;
   tmr reap_tmr_{};
+  tmr post_tmr_{};
+  std::vector<PendingEvent> pending_;  // for the engine, flushed by post_tmr_
   tmr stop_tmr_{};
   bool stopping_ = false;
-  bool sip_buffer_set_ = false;
+  sip_lsnr* first_lsnr_ = nullptr;
+  udp_sock* sip_udp_ = nullptr;      // the SIP transport's socket (a reference of ours)
+  udp_helper* sip_helper_ = nullptr;  // OnSipDatagram on it
+  bool awaiting_trace_ = false;      // OnSipDatagram passed a datagram on that OnTrace has not seen
+  bool probe_pending_ = false;
+  std::string probe_call_id_;
 };
 
 SipTelephony::Stack* SipTelephony::Stack::trace_self_ = nullptr;
