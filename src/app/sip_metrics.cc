@@ -125,6 +125,7 @@ void CollectSipMetrics(const telephony::SipTelephony& sip, std::vector<api::Coll
   Add(rtp, Value(c.rtp_packets_relayed), {{"result", "relayed"}});
   Add(rtp, Value(c.rtp_packets_transcoded), {{"result", "transcoded"}});
   Add(rtp, Value(c.rtp_packets_dropped), {{"result", "dropped"}});
+  Add(rtp, Value(c.rtp_packets_foreign), {{"result", "foreign"}});
   out.push_back(std::move(rtp));
 
   Family dtmf = Make("outdial_sip_dtmf_events_relayed_total", "RFC 4733 event packets relayed");

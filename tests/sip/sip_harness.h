@@ -41,12 +41,13 @@ using namespace std::chrono_literals;
 // A UDP socket bound on 127.0.0.1 (port 0: any free one).
 class UdpSocket {
  public:
-  explicit UdpSocket(uint16_t port = 0) {
+  // Bound to 127.0.0.1 by default; `host` (host byte order) picks another loopback address.
+  explicit UdpSocket(uint16_t port = 0, uint32_t host = INADDR_LOOPBACK) {
     fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_addr.s_addr = htonl(host);
     if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
       ::close(fd_);
       fd_ = -1;

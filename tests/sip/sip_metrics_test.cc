@@ -114,6 +114,16 @@ TEST_F(SipMetrics, StrayAndMalformedTrafficIsCountedAndTheCallInProgressComplete
             "(nothing)");  // a response no transaction of ours claims
   EXPECT_EQ(request("OPTIONS"), "SIP/2.0 200 OK");
 
+  // RTP from another host to the customer leg's port is not relayed to the agent.
+  UdpSocket intruder(0, INADDR_LOOPBACK + 1);  // 127.0.0.2
+  ASSERT_TRUE(intruder.ok());
+  for (uint16_t seq = 0; seq < 20; ++seq) {
+    auto x = Rtp(seq, 0x77);
+    intruder.SendTo(customer_leg, x.data(), x.size());
+  }
+  ASSERT_TRUE(Eventually([&] { return phones_->counters().rtp_packets_foreign.load() >= 20u; }))
+      << phones_->counters().rtp_packets_foreign.load();
+
   std::this_thread::sleep_for(300ms);
   talking = false;
   media.join();
@@ -142,6 +152,7 @@ TEST_F(SipMetrics, StrayAndMalformedTrafficIsCountedAndTheCallInProgressComplete
   EXPECT_GE(Sample(text, "outdial_sip_requests_sent_total{method=\"ACK\"}"), 2);
   EXPECT_EQ(Sample(text, "outdial_sip_active_legs"), 2);
   EXPECT_GE(Sample(text, "outdial_sip_rtp_packets_total{result=\"relayed\"}"), sent.load());
+  EXPECT_EQ(Sample(text, "outdial_sip_rtp_packets_total{result=\"foreign\"}"), 20);
 
   // The call did not notice: no event came, and it ends as any call does.
   EXPECT_EQ(recorder_.Of(core::LegId{1}).size(), agent_events) << Describe(recorder_.Of(core::LegId{1}));

@@ -961,7 +961,13 @@ class SipTelephony::Stack {
     SipCounters& c = *self->counters_;
     ++c.rtp_packets_received;
     if (leg->closed) return;
-    (void)src;
+    // Only the host the leg negotiated with may feed it: RTP from anywhere else (a scanner, an
+    // injection attempt) is neither analysed nor relayed. The port is not compared, so a remote
+    // that sends from another port than it receives on (common behind NAT) still works.
+    if (leg->have_remote && !sa_cmp(src, &leg->remote, SA_ADDR)) {
+      ++c.rtp_packets_foreign;
+      return;
+    }
     const bool dtmf = leg->te_pt >= 0 && hdr->pt == leg->te_pt;
     std::optional<Codec> codec;
     if (hdr->pt == 0) codec = Codec::kPcmu;

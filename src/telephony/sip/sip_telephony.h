@@ -103,6 +103,7 @@ struct SipCounters {
   std::atomic<uint64_t> rtp_packets_relayed{0};
   std::atomic<uint64_t> rtp_packets_transcoded{0};
   std::atomic<uint64_t> rtp_packets_dropped{0};  // no peer yet, media not open, unknown payload
+  std::atomic<uint64_t> rtp_packets_foreign{0};  // from a host the leg did not negotiate with: dropped
   std::atomic<uint64_t> dtmf_events_relayed{0};
   std::atomic<uint64_t> cpa_verdicts{0};
   Array<5> cpa_verdicts_by_kind{};  // index: media::VerdictKind (human, machine, fax, sit, not_sure)
