@@ -322,6 +322,23 @@ Result<ContactRow> ReadOneContact(Connection& db, core::ContactId id) {
   return row;
 }
 
+// The last three contact columns, in this order: last_outcome, callback, callback_agent (NULL
+// when there is none).
+void BindOutcomeAndCallback(Query& q, const std::optional<core::Outcome>& last_outcome, bool callback,
+                            core::AgentId callback_agent) {
+  if (last_outcome) {
+    q.Bind(core::ToString(*last_outcome));
+  } else {
+    q.BindNull();
+  }
+  q.Bind(callback);
+  if (callback_agent.valid()) {
+    q.Bind(callback_agent.value);
+  } else {
+    q.BindNull();
+  }
+}
+
 // The mutable part of a contact (what the engine's ContactRecord carries).
 Result<void> WriteContactRecord(Connection& db, const engine::ContactRecord& c) {
   Query q(db,
@@ -329,17 +346,7 @@ Result<void> WriteContactRecord(Connection& db, const engine::ContactRecord& c) 
           "callback = $6, callback_agent = $7 WHERE id = $1");
   q.BindAll(c.id.value, core::ToString(c.state), static_cast<int64_t>(c.attempts_made),
             core::ToEpochMs(c.next_eligible_at));
-  if (c.last_outcome) {
-    q.Bind(core::ToString(*c.last_outcome));
-  } else {
-    q.BindNull();
-  }
-  q.Bind(c.callback);
-  if (c.callback_agent.valid()) {
-    q.Bind(c.callback_agent.value);
-  } else {
-    q.BindNull();
-  }
+  BindOutcomeAndCallback(q, c.last_outcome, c.callback, c.callback_agent);
   OD_TRY(q.Run());
   if (q.Changes() == 0)
     return MakeError(ErrorCode::kNotFound, fmt::format("No such contact {}.", c.id.value));
@@ -1015,17 +1022,7 @@ core::Result<void> SqlDatabase::InsertContacts(core::TenantId tenant, core::Camp
         c.BindAll(campaign.value, k.name, row.timezone, static_cast<int64_t>(k.priority), fields,
                   core::ToString(k.state), static_cast<int64_t>(k.attempts_made),
                   core::ToEpochMs(k.next_eligible_at));
-        if (k.last_outcome) {
-          c.Bind(core::ToString(*k.last_outcome));
-        } else {
-          c.BindNull();
-        }
-        c.Bind(k.callback);
-        if (k.callback_agent.valid()) {
-          c.Bind(k.callback_agent.value);
-        } else {
-          c.BindNull();
-        }
+        BindOutcomeAndCallback(c, k.last_outcome, k.callback, k.callback_agent);
       }
       ids.clear();
       for (;;) {
