@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/import/batch_pipeline.h"
 #include "store/import/contact_import.h"
 #include "store/import/phone_parser.h"
 #include "store/open.h"
@@ -154,6 +155,7 @@ void GenerateJson(const std::string& path, int rows) {
 struct Run {
   double wall = 0;
   double cpu = 0;
+  double cpu_start = 0;
   outdial::store::ImportSummary summary;
   size_t batches = 0;
   size_t phones = 0;
@@ -176,6 +178,7 @@ Run Import(const std::string& path, ImportOptions options, const Store& store = 
   }
   const auto t0 = Clock::now();
   const double cpu0 = CpuSeconds(RUSAGE_SELF);
+  run.cpu_start = cpu0;
   std::ifstream in(path, std::ios::binary);
   std::vector<char> buffer(64 * 1024);
   while (in) {
@@ -279,12 +282,29 @@ int main(int argc, char** argv) {
     }
     options.campaign_id = campaign->id;
     const long rss_store_before = PeakRssKb(RUSAGE_SELF);
-    const Run stored = Import(csv, options, [&](std::vector<ImportedContact>&& batch) {
-      std::vector<outdial::engine::ContactRow> batch_rows;
-      batch_rows.reserve(batch.size());
-      for (auto& c : batch) batch_rows.push_back({std::move(c.contact), std::move(c.timezone)});
-      return (*db)->InsertContacts(tenant->id, campaign->id, batch_rows);
-    });
+    // As `outdial import` does: the batches are stored on a thread of their own while the next
+    // ones are parsed (store/import/batch_pipeline.h).
+    double insert_seconds = 0;
+    Run stored;
+    {
+      outdial::store::BatchPipeline<std::vector<outdial::engine::ContactRow>> pipeline(
+          [&](std::vector<outdial::engine::ContactRow>&& batch_rows) {
+            auto t0 = Clock::now();
+            auto r = (*db)->InsertContacts(tenant->id, campaign->id, batch_rows);
+            insert_seconds += Seconds(t0, Clock::now());
+            return r;
+          });
+      stored = Import(csv, options, [&](std::vector<ImportedContact>&& batch) {
+        std::vector<outdial::engine::ContactRow> batch_rows;
+        batch_rows.reserve(batch.size());
+        for (auto& c : batch) batch_rows.push_back({std::move(c.contact), std::move(c.timezone)});
+        return pipeline.Push(std::move(batch_rows));
+      });
+      auto t0 = Clock::now();
+      if (auto r = pipeline.Finish(); !r.ok()) stored.summary.fatal_error = r.error();
+      stored.wall += Seconds(t0, Clock::now());  // the wait for the last batch
+      stored.cpu = CpuSeconds(RUSAGE_SELF) - stored.cpu_start;
+    }
     stored_wall = stored.wall;
     stored_cpu = stored.cpu;
     std::printf(
@@ -295,6 +315,7 @@ int main(int argc, char** argv) {
         stored.summary.fatal_error ? (" FATAL: " + stored.summary.fatal_error->message).c_str() : "",
         PeakRssKb(RUSAGE_SELF) / 1024.0, rss_store_before / 1024.0,
         static_cast<double>(std::filesystem::file_size(store_db)) / 1e6);
+    std::printf("  of which InsertContacts (on the pipeline's thread): %.2f s\n", insert_seconds);
     options.campaign_id = {};
   }
 

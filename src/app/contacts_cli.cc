@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "app/serve.h"
+#include "store/import/batch_pipeline.h"
 #include "store/import/contact_export.h"
 #include "store/import/streaming_intake.h"
 #include "store/open.h"
@@ -142,16 +144,27 @@ int RunImport(const ImportCommand& command) {
   ProgressLog log(command.progress && !bar.enabled(), c.campaign.id.value, size);
   auto started = std::chrono::steady_clock::now();
   store::StreamingContactIntake intake;
+  // This thread parses and validates the next batch while the pipeline's thread stores the last.
+  std::atomic<uint64_t> rows_stored{0};
+  store::BatchPipeline<std::vector<engine::ContactRow>> pipeline(
+      [&](std::vector<engine::ContactRow>&& batch) -> core::Result<void> {
+        auto r = c.db->InsertContacts(c.tenant.id, c.campaign.id, batch);
+        if (r.ok()) rows_stored += batch.size();
+        return r;
+      });
   auto summary = intake.Read(
       format, next_chunk, c.tenant.settings, c.campaign.id,
       core::FromEpochMs(std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count()),
-      [&](std::vector<engine::ContactRow>&& batch) { return c.db->InsertContacts(c.tenant.id, c.campaign.id, batch); },
+      [&](std::vector<engine::ContactRow>&& batch) { return pipeline.Push(std::move(batch)); },
       [&](const engine::IntakeProgress& p) {
         bar.Show(p);
         log.Show(p);
       });
+  if (auto stored = pipeline.Finish(); !stored.ok() && !summary.fatal_error) summary.fatal_error = stored.error();
+  // Rows validated but not stored after a failure are not imported.
+  if (summary.fatal_error) summary.accepted = rows_stored;
   bar.Done();
   log.Show(engine::IntakeProgress{size, summary.accepted + summary.rejected, summary.accepted, summary.rejected},
            summary.fatal_error ? "failed" : "done");

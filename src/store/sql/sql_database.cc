@@ -1002,16 +1002,19 @@ core::Result<void> SqlDatabase::InsertContacts(core::TenantId tenant, core::Camp
     OD_TRY(CheckCampaign(db, tenant, campaign));
     // Many rows per statement: executing a statement has a fixed cost (cursors on the table, its
     // indexes and the foreign keys' parents, the RETURNING table) that one row at a time made
-    // most of an import's time. The ids come back in RETURNING's arbitrary order; this
-    // transaction holds the write lock and one statement takes increasing ids in VALUES order,
-    // so sorted they are the rows' ids in order.
+    // most of an import's time. This transaction holds the write lock and one statement takes
+    // increasing ids in VALUES order: on PostgreSQL they come back in RETURNING's arbitrary order
+    // and sorted are the rows' ids in order; on SQLite (AUTOINCREMENT: each row max + 1) they are
+    // the n ids up to last_insert_rowid(), which spares RETURNING's table of results (~8 % of
+    // bench_import's insert time).
+    const bool returning = db.dialect() == Dialect::kPostgres;
     std::string fields;
     std::vector<uint64_t> ids;
     for (size_t begin = 0; begin < rows.size(); begin += kRowsPerInsert) {
       const size_t n = std::min(kRowsPerInsert, rows.size() - begin);
       Query c(db, MultiRowInsert("INSERT INTO contacts (campaign_id, name, timezone, priority, fields, state, "
                                  "attempts_made, next_eligible_at, last_outcome, callback, callback_agent)",
-                                 11, n, " RETURNING id"));
+                                 11, n, returning ? " RETURNING id" : ""));
       size_t phones = 0;
       for (size_t i = begin; i < begin + n; ++i) {
         const ContactRow& row = rows[i];
@@ -1025,11 +1028,18 @@ core::Result<void> SqlDatabase::InsertContacts(core::TenantId tenant, core::Camp
         BindOutcomeAndCallback(c, k.last_outcome, k.callback, k.callback_agent);
       }
       ids.clear();
-      for (;;) {
-        auto inserted = c.Step();
-        if (!inserted.ok()) return inserted.error();
-        if (!*inserted) break;
-        ids.push_back(static_cast<uint64_t>(c.Int(0)));
+      if (returning) {
+        for (;;) {
+          auto inserted = c.Step();
+          if (!inserted.ok()) return inserted.error();
+          if (!*inserted) break;
+          ids.push_back(static_cast<uint64_t>(c.Int(0)));
+        }
+      } else {
+        OD_TRY(c.Run());
+        auto last = ScalarInt(db, "SELECT last_insert_rowid()");
+        if (!last.ok()) return last.error();
+        for (size_t i = n; i > 0; --i) ids.push_back(static_cast<uint64_t>(*last) - (i - 1));
       }
       if (ids.size() != n) {
         return MakeError(ErrorCode::kInternal,
