@@ -1,5 +1,11 @@
 #include "api/json_mapping.h"
 
+#include <algorithm>
+#include <array>
+#include <iterator>
+
+#include <fmt/format.h>
+
 #include "core/settings_json.h"
 
 namespace outdial::api {
@@ -174,6 +180,62 @@ Json StatsToJson(const engine::CampaignStats& st) {
           {"tenant_max_concurrent_calls", st.tenant_max_calls},
           {"datacenter_active_calls", st.datacenter_active_calls},
           {"datacenter_max_concurrent_calls", st.datacenter_max_calls}};
+}
+
+namespace {
+
+// The indexes 0..N-1 of an enum, in the order of their wire names (Json objects sort their keys).
+template <typename Enum, size_t N>
+std::array<size_t, N> ByName() {
+  std::array<size_t, N> order{};
+  for (size_t i = 0; i < N; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [](size_t a, size_t b) {
+    return core::ToString(static_cast<Enum>(a)) < core::ToString(static_cast<Enum>(b));
+  });
+  return order;
+}
+
+}  // namespace
+
+std::string StatsResponseText(const engine::CampaignStats& st, core::CampaignId campaign) {
+  static const auto kStates = ByName<core::ContactState, core::kContactStateCount>();
+  static const auto kOutcomes = ByName<core::Outcome, core::kOutcomeCount>();
+  std::string out;
+  out.reserve(768);
+  auto it = std::back_inserter(out);
+  fmt::format_to(it,
+                 R"({{"active_calls":{},"agents":{{"available":{},"idle":{},"on_call":{},"reserved":{},"wrap_up":{}}},)"
+                 R"("attempts":{{"by_outcome":{{)",
+                 st.active_calls, st.agents_available, st.agents_idle, st.agents_on_call, st.agents_reserved,
+                 st.agents_wrap_up);
+  const char* comma = "";
+  for (size_t i : kOutcomes) {
+    fmt::format_to(it, R"({}"{}":{})", comma, core::ToString(static_cast<core::Outcome>(i)),
+                   st.attempts_by_outcome[i]);
+    comma = ",";
+  }
+  // Ids are decimal strings: digits only, nothing to escape.
+  fmt::format_to(it, R"(}},"total":{}}},"campaign_id":"{}","contacts":{{)", st.attempts_total, campaign.value);
+  // "total" takes its place among the state names, as in the sorted object.
+  bool total_written = false;
+  comma = "";
+  for (size_t i : kStates) {
+    std::string_view name = core::ToString(static_cast<core::ContactState>(i));
+    if (!total_written && name > "total") {
+      fmt::format_to(it, R"({}"total":{})", comma, st.contacts_total);
+      total_written = true;
+      comma = ",";
+    }
+    fmt::format_to(it, R"({}"{}":{})", comma, name, st.contacts_by_state[i]);
+    comma = ",";
+  }
+  if (!total_written) fmt::format_to(it, R"({}"total":{})", comma, st.contacts_total);
+  fmt::format_to(it,
+                 R"(}},"datacenter_active_calls":{},"datacenter_max_concurrent_calls":{},)"
+                 R"("tenant_active_calls":{},"tenant_max_concurrent_calls":{}}})",
+                 st.datacenter_active_calls, st.datacenter_max_calls, st.tenant_active_calls,
+                 st.tenant_max_calls);
+  return out;
 }
 
 Json TenantToJson(const engine::TenantRow& t) {

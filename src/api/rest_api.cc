@@ -1398,9 +1398,7 @@ struct RestApi::Impl {
       auto brief = deps.dialer.Campaign(id);
       auto stats = brief && brief->tenant == tenant ? deps.dialer.Stats(id) : std::nullopt;
       if (!stats) return reply(ErrorResponse(NotFound("No such campaign.")));
-      Json j = StatsToJson(*stats);
-      j["campaign_id"] = id.str();
-      reply(JsonResponse(200, j));
+      reply(HttpResponse{200, "application/json; charset=utf-8", StatsResponseText(*stats, id)});
     });
   }
 
