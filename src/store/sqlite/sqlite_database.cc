@@ -1,8 +1,26 @@
 #include "store/sqlite/sqlite_database.h"
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/wal_checkpointer.h"
 
 namespace outdial::store::sqlite {
+
+namespace {
+
+// The SQL store with the SQLite file's checkpointer beside it. The checkpointer stops first (the
+// writer may still commit its last batches: the last connection to close checkpoints them).
+class SqliteDatabase final : public sql::SqlDatabase {
+ public:
+  SqliteDatabase(std::unique_ptr<SqliteConnection> catalog, std::unique_ptr<SqliteConnection> writer,
+                 sql::PostToEngine post, std::unique_ptr<WalCheckpointer> checkpointer)
+      : sql::SqlDatabase(std::move(catalog), std::move(writer), std::move(post)),
+        checkpointer_(std::move(checkpointer)) {}
+
+ private:
+  std::unique_ptr<WalCheckpointer> checkpointer_;
+};
+
+}  // namespace
 
 int LatestSchemaVersion() {
   return std::size(kMigrations) == 0 ? 0 : std::end(kMigrations)[-1].version;
@@ -18,8 +36,17 @@ core::Result<std::unique_ptr<sql::SqlDatabase>> OpenSqliteDatabase(const std::st
   }
   auto writer = SqliteConnection::Open(path, options);
   if (!writer.ok()) return writer.error();
-  return std::make_unique<sql::SqlDatabase>(std::move(*catalog), std::move(*writer),
-                                            std::move(post_to_engine));
+  // Checkpoints run on the checkpointer's thread, never inside a commit (wal_checkpointer.h).
+  // The limit truncates a WAL that a burst grew once it restarts, so the disk is given back.
+  for (SqliteConnection* c : {catalog->get(), writer->get()}) {
+    if (auto r = c->Exec("PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;"); !r.ok()) {
+      return r.error();
+    }
+  }
+  auto checkpointer = WalCheckpointer::Start(path, options);
+  if (!checkpointer.ok()) return checkpointer.error();
+  return std::unique_ptr<sql::SqlDatabase>(
+      new SqliteDatabase(std::move(*catalog), std::move(*writer), std::move(post_to_engine), std::move(*checkpointer)));
 }
 
 }  // namespace outdial::store::sqlite

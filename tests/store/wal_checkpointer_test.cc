@@ -1,0 +1,93 @@
+// The SQLite store's WAL goes back into the database file on the checkpointer's thread, not inside
+// commits (store/sqlite/wal_checkpointer.h).
+#include "store/sqlite/wal_checkpointer.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "store/sql/sql.h"
+#include "store/sqlite/sqlite_connection.h"
+
+namespace outdial::store::sqlite {
+namespace {
+
+class WalCheckpointerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("outdial-ckpt-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "db.sqlite").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Frames in the WAL and frames already copied into the database file, without copying any.
+  static std::pair<int64_t, int64_t> WalFrames(SqliteConnection& c) {
+    sql::Query q(c, "PRAGMA wal_checkpoint(PASSIVE)");
+    auto row = q.Step();
+    EXPECT_TRUE(row.ok() && *row);
+    return {q.Int(1), q.Int(2)};
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(WalCheckpointerTest, CopiesCommittedPagesIntoTheDatabaseFileWhileTheWriterGoesOn) {
+  auto writer = SqliteConnection::Open(path_, {});
+  ASSERT_TRUE(writer.ok()) << writer.error().message;
+  ASSERT_TRUE((*writer)->Exec("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").ok());
+  auto checkpointer = WalCheckpointer::Start(path_, {}, std::chrono::milliseconds(5));
+  ASSERT_TRUE(checkpointer.ok()) << checkpointer.error().message;
+  const auto& counters = (*checkpointer)->counters();
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE((*writer)->Exec("INSERT INTO t (v) VALUES (hex(randomblob(2000)))").ok());
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (counters.pages.load() < 200 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_GE(counters.pages.load(), 200u) << "200 rows of 4 kB each fill at least 200 pages";
+  EXPECT_GE(counters.checkpoints.load(), 1u);
+  EXPECT_EQ(counters.failures.load(), 0u);
+  // Everything committed is in the database file: a PASSIVE checkpoint here finds nothing left.
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto [log, done] = WalFrames(**writer);
+    if (log == done) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto [log, done] = WalFrames(**writer);
+  EXPECT_EQ(log, done);
+  EXPECT_GT(std::filesystem::file_size(path_), 200u * 2000u);
+}
+
+TEST_F(WalCheckpointerTest, AnIdleDatabaseIsNotCheckpointedAgainAndAgain) {
+  auto writer = SqliteConnection::Open(path_, {});
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Exec("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (id INTEGER PRIMARY KEY)").ok());
+  auto checkpointer = WalCheckpointer::Start(path_, {}, std::chrono::milliseconds(2));
+  ASSERT_TRUE(checkpointer.ok());
+  const auto& counters = (*checkpointer)->counters();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (counters.checkpoints.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_GE(counters.checkpoints.load(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // ~50 ticks with nothing committed
+  const uint64_t idle = counters.checkpoints.load();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(counters.checkpoints.load(), idle);
+  ASSERT_TRUE((*writer)->Exec("INSERT INTO t DEFAULT VALUES").ok());
+  while (counters.checkpoints.load() == idle && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_GT(counters.checkpoints.load(), idle) << "a commit is checkpointed at the next tick";
+}
+
+}  // namespace
+}  // namespace outdial::store::sqlite
