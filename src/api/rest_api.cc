@@ -355,12 +355,14 @@ struct RestApi::Impl {
     }
     std::string hash = TokenHash(token);
     const auto steady_now = std::chrono::steady_clock::now();
+    uint64_t generation = 0;
     {
       std::lock_guard lock(principals_mutex);
       if (auto it = principals.find(hash); it != principals.end()) {
         if (it->second.fresh_until > steady_now && it->second.session_expires > Now()) return it->second.principal;
         principals.erase(it);
       }
+      generation = principals_generation;
     }
     auto session = deps.catalog.FindSession(hash);
     if (!session.ok()) return Unauthenticated();
@@ -378,6 +380,9 @@ struct RestApi::Impl {
     p.team = user->team;
     p.token_hash = hash;
     std::lock_guard lock(principals_mutex);
+    // A logout or user change since the reads above may concern what they found: answer this
+    // request with it (it read before the change), but do not remember it.
+    if (principals_generation != generation) return p;
     if (principals.size() >= kMaxCachedPrincipals) principals.clear();
     principals[hash] = CachedPrincipal{p, session->expires_at, steady_now + kPrincipalFreshFor};
     return p;
@@ -396,13 +401,16 @@ struct RestApi::Impl {
   static constexpr size_t kMaxCachedPrincipals = 100'000;
   std::mutex principals_mutex;
   std::unordered_map<std::string, CachedPrincipal> principals;
+  uint64_t principals_generation = 0;  // +1 on every forget: a lookup that overlapped one caches nothing
   void ForgetPrincipal(const std::string& token_hash) {
     std::lock_guard lock(principals_mutex);
     principals.erase(token_hash);
+    ++principals_generation;
   }
   void ForgetAllPrincipals() {
     std::lock_guard lock(principals_mutex);
     principals.clear();
+    ++principals_generation;
   }
 
   core::Result<Principal> Authenticate(const HttpRequest& req) {
@@ -970,9 +978,9 @@ struct RestApi::Impl {
   }
 
   void Logout(const Principal& p, Reply reply) {
-    ForgetPrincipal(p.token_hash);
     if (auto r = deps.catalog.DeleteSession(p.token_hash); !r.ok()) return reply(ErrorResponse(r.error()));
-    ForgetPrincipal(p.token_hash);  // and whatever a concurrent request cached meanwhile
+    // After the delete: a request that read the session before it caches nothing (the generation).
+    ForgetPrincipal(p.token_hash);
     if (p.role != Role::kAgent) return reply(NoContent());
     core::AgentId agent = p.user;
     deps.post([this, agent, reply = std::move(reply)]() mutable {
