@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include "store/sql/sql.h"
@@ -42,7 +45,7 @@ TEST_F(WalCheckpointerTest, CopiesCommittedPagesIntoTheDatabaseFileWhileTheWrite
   auto writer = SqliteConnection::Open(path_, {});
   ASSERT_TRUE(writer.ok()) << writer.error().message;
   ASSERT_TRUE((*writer)->Exec("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").ok());
-  auto checkpointer = WalCheckpointer::Start(path_, {}, std::chrono::milliseconds(5));
+  auto checkpointer = WalCheckpointer::Start(path_, {}, {}, std::chrono::milliseconds(5));
   ASSERT_TRUE(checkpointer.ok()) << checkpointer.error().message;
   const auto& counters = (*checkpointer)->counters();
   for (int i = 0; i < 200; ++i) {
@@ -70,7 +73,7 @@ TEST_F(WalCheckpointerTest, AnIdleDatabaseIsNotCheckpointedAgainAndAgain) {
   auto writer = SqliteConnection::Open(path_, {});
   ASSERT_TRUE(writer.ok());
   ASSERT_TRUE((*writer)->Exec("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (id INTEGER PRIMARY KEY)").ok());
-  auto checkpointer = WalCheckpointer::Start(path_, {}, std::chrono::milliseconds(2));
+  auto checkpointer = WalCheckpointer::Start(path_, {}, {}, std::chrono::milliseconds(2));
   ASSERT_TRUE(checkpointer.ok());
   const auto& counters = (*checkpointer)->counters();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -87,6 +90,34 @@ TEST_F(WalCheckpointerTest, AnIdleDatabaseIsNotCheckpointedAgainAndAgain) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   EXPECT_GT(counters.checkpoints.load(), idle) << "a commit is checkpointed at the next tick";
+}
+
+TEST_F(WalCheckpointerTest, UnderSteadyWritesTheWalStartsOverInsteadOfGrowing) {
+  auto writer = SqliteConnection::Open(path_, {});
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Exec("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").ok());
+  std::mutex gate;  // held by the writer for each transaction, as SqlDatabase's writer thread does
+  auto checkpointer = WalCheckpointer::Start(
+      path_, {},
+      [&gate](const std::function<void()>& fn) {
+        std::lock_guard lock(gate);
+        fn();
+      },
+      std::chrono::milliseconds(2));
+  ASSERT_TRUE(checkpointer.ok());
+  // ~40 MB of commits back to back, far past kRestartFrames (8 MB) of WAL.
+  uintmax_t largest_wal = 0;
+  for (int i = 0; i < 10000; ++i) {
+    {
+      std::lock_guard lock(gate);
+      ASSERT_TRUE((*writer)->Exec("INSERT INTO t (v) VALUES (hex(randomblob(2000)))").ok());
+    }
+    std::error_code ec;
+    largest_wal = std::max(largest_wal, std::filesystem::file_size(path_ + "-wal", ec));
+  }
+  EXPECT_GE((*checkpointer)->counters().restarts.load(), 1u);
+  EXPECT_LT(largest_wal, 24u << 20) << "the WAL grew as if it never started over";
+  EXPECT_EQ((*checkpointer)->counters().failures.load(), 0u);
 }
 
 }  // namespace

@@ -590,7 +590,11 @@ void SqlDatabase::WriterLoop() {
       for (auto& p : queue_) group.push_back(std::move(p));
       queue_.clear();
     }
-    std::vector<core::Result<void>> results = WriteGroup(group);
+    std::vector<core::Result<void>> results;
+    {
+      std::lock_guard gate(writer_gate_);
+      results = WriteGroup(group);
+    }
     // Callbacks go out in Commit order, after the transaction is durable.
     for (size_t i = 0; i < group.size(); ++i) {
       if (!group[i].on_durable) continue;

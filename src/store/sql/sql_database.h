@@ -116,6 +116,17 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   core::Result<void> ForEachAttempt(core::TenantId tenant, core::CampaignId campaign, const AttemptVisitor& fn,
                                     size_t page_rows = 10000);
 
+ public:
+  // Runs `fn` while neither connection of this store writes: the writer thread waits between two
+  // groups and the catalog connection is locked. SQLite's checkpointer holds writers this way for
+  // the few milliseconds it takes to copy the WAL's last frames, so that the WAL starts over.
+  template <typename Fn>
+  auto WithWritersHeld(Fn&& fn) {
+    std::lock_guard writer(writer_gate_);
+    std::lock_guard catalog(catalog_mutex_);
+    return fn();
+  }
+
  protected:
   // For dialect-specific extensions (PostgreSQL's ClaimContacts): run `fn` with the catalog
   // connection locked.
@@ -138,6 +149,7 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   std::unique_ptr<Connection> catalog_;
 
   std::unique_ptr<Connection> writer_;
+  std::mutex writer_gate_;  // held by the writer thread while it writes a group
   PostToEngine post_;
   mutable std::mutex queue_mutex_;
   std::condition_variable queue_cv_;

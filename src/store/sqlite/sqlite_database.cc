@@ -1,5 +1,9 @@
 #include "store/sqlite/sqlite_database.h"
 
+#include <atomic>
+#include <functional>
+#include <memory>
+
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/wal_checkpointer.h"
 
@@ -43,10 +47,17 @@ core::Result<std::unique_ptr<sql::SqlDatabase>> OpenSqliteDatabase(const std::st
       return r.error();
     }
   }
-  auto checkpointer = WalCheckpointer::Start(path, options);
+  // The checkpointer starts before the database object exists: it holds writers through it once
+  // it is there (nothing commits before).
+  auto database = std::make_shared<std::atomic<sql::SqlDatabase*>>(nullptr);
+  auto checkpointer = WalCheckpointer::Start(path, options, [database](const std::function<void()>& fn) {
+    if (sql::SqlDatabase* db = database->load()) db->WithWritersHeld(fn);
+  });
   if (!checkpointer.ok()) return checkpointer.error();
-  return std::unique_ptr<sql::SqlDatabase>(
-      new SqliteDatabase(std::move(*catalog), std::move(*writer), std::move(post_to_engine), std::move(*checkpointer)));
+  auto opened = std::make_unique<SqliteDatabase>(std::move(*catalog), std::move(*writer), std::move(post_to_engine),
+                                                 std::move(*checkpointer));
+  database->store(opened.get());
+  return std::unique_ptr<sql::SqlDatabase>(std::move(opened));
 }
 
 }  // namespace outdial::store::sqlite

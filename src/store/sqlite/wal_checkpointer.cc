@@ -6,14 +6,17 @@ namespace outdial::store::sqlite {
 
 core::Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::string& path,
                                                                       const SqliteOptions& options,
+                                                                      HoldWriters hold_writers,
                                                                       std::chrono::milliseconds interval) {
   auto connection = SqliteConnection::Open(path, options);
   if (!connection.ok()) return connection.error();
-  return std::unique_ptr<WalCheckpointer>(new WalCheckpointer(std::move(*connection), interval));
+  return std::unique_ptr<WalCheckpointer>(
+      new WalCheckpointer(std::move(*connection), std::move(hold_writers), interval));
 }
 
-WalCheckpointer::WalCheckpointer(std::unique_ptr<SqliteConnection> connection, std::chrono::milliseconds interval)
-    : connection_(std::move(connection)), interval_(interval) {
+WalCheckpointer::WalCheckpointer(std::unique_ptr<SqliteConnection> connection, HoldWriters hold_writers,
+                                 std::chrono::milliseconds interval)
+    : connection_(std::move(connection)), hold_writers_(std::move(hold_writers)), interval_(interval) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -48,24 +51,40 @@ void WalCheckpointer::Tick() {
     if (now == last_data_version_) return;
     last_data_version_ = now;
   }
+  int64_t log_frames = 0, backfilled = 0;
+  if (!Checkpoint(log_frames, backfilled)) {
+    last_data_version_ = -1;  // try again next tick
+    return;
+  }
+  // Readers held back part of the WAL: look again at the next tick even if nothing is committed.
+  if (backfilled < log_frames) last_data_version_ = -1;
+  if (log_frames >= kRestartFrames && hold_writers_) {
+    hold_writers_([&] {
+      if (Checkpoint(log_frames, backfilled) && backfilled == log_frames) {
+        counters_.restarts.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+  }
+}
+
+bool WalCheckpointer::Checkpoint(int64_t& log_frames, int64_t& backfilled) {
   // One row: busy (0/1), frames in the WAL, frames checkpointed (the WAL restarts at the next
   // write once all of them are, and readers are past them).
   sql::Query checkpoint(*connection_, "PRAGMA wal_checkpoint(PASSIVE)");
   auto row = checkpoint.Step();
   if (!row.ok() || !*row) {
     counters_.failures.fetch_add(1, std::memory_order_relaxed);
-    last_data_version_ = -1;  // try again next tick
-    return;
+    return false;
   }
   counters_.checkpoints.fetch_add(1, std::memory_order_relaxed);
-  const int64_t log_frames = checkpoint.Int(1), backfilled = checkpoint.Int(2);
-  if (log_frames < 0 || backfilled < 0) return;  // not in WAL mode (cannot happen: Open insists)
+  log_frames = checkpoint.Int(1);
+  backfilled = checkpoint.Int(2);
+  if (log_frames < 0 || backfilled < 0) return false;  // not in WAL mode (cannot happen: Open insists)
   const auto done = static_cast<uint64_t>(backfilled);
   // The count restarts with the WAL; count what this pass copied.
   counters_.pages.fetch_add(done >= last_backfilled_ ? done - last_backfilled_ : done, std::memory_order_relaxed);
   last_backfilled_ = done;
-  // Readers held back part of the WAL: look again at the next tick even if nothing is committed.
-  if (backfilled < log_frames) last_data_version_ = -1;
+  return true;
 }
 
 }  // namespace outdial::store::sqlite

@@ -2,13 +2,17 @@
 // commit waits for it.
 //
 // SQLite's default is an automatic checkpoint inside the commit that takes the WAL past 1000
-// pages: that commit then writes those pages into the database file and fsyncs both, which made
-// the group-commit writer's ack p99 ~35 ms at 20,000 actions/s where p50 was under 1 ms
-// (bench_store commit --rate 20000). The connections of a SqliteDatabase turn that off
-// (wal_autocheckpoint=0) and this thread runs PASSIVE checkpoints instead: a PASSIVE checkpoint
+// pages: that commit then writes those pages into the database file and fsyncs both while every
+// action behind it waits (bench_store commit --rate 20000: ack p50 7-9 ms, p99 34-37 ms; closed
+// loop 18,400 actions/s). The connections of a SqliteDatabase turn that off
+// (wal_autocheckpoint=0) and this thread runs PASSIVE checkpoints instead (p50 < 1 ms, p99 ~28 ms;
+// closed loop ~31,000 actions/s): a PASSIVE checkpoint
 // takes neither the write lock nor waits for readers, so commits go on meanwhile (they still slow
 // down while it copies: the two share the disk and the cores). It runs every `interval` when
-// another connection has committed since the last one (PRAGMA data_version).
+// another connection has committed since the last one (PRAGMA data_version). The WAL starts over
+// only when a writer begins with every frame copied back, which steady writes never leave time
+// for: past kRestartFrames the checkpointer holds the writers (an in-process lock) while it copies
+// the frames its last pass missed.
 // Durability is unchanged: a commit is in the WAL either way (synchronous=NORMAL: safe against a
 // crash of the process; the checkpoint fsyncs before it copies).
 //
@@ -21,6 +25,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,19 +38,25 @@ namespace outdial::store::sqlite {
 
 class WalCheckpointer {
  public:
-  // A checkpoint's pause of the writer grows with the WAL it copies (bench_store commit --rate
-  // 20000, ack p99: ~85 ms checkpointing every 1 s, ~15-30 ms every 100 ms, ~7-12 ms every 20 ms);
-  // an idle tick is one PRAGMA data_version.
+  // Writes slow down while a checkpoint copies, more the more it copies: every 20 ms keeps each
+  // pass small; an idle tick is one PRAGMA data_version.
   static constexpr std::chrono::milliseconds kDefaultInterval{20};
+  // WAL frames (pages of 4 KiB: 8 MB) past which a checkpoint holds the writers back for its last
+  // frames, so that the WAL starts over (see Tick). The hold grows with the WAL: bench_store commit
+  // --rate 20000 gave ack p99 ~28 ms at 2,048 frames, ~36-50 ms at 8,192, ~190 ms at 32,768.
+  static constexpr int64_t kRestartFrames = 2048;
+  // Runs its argument while no connection of the database writes (SqlDatabase::WithWritersHeld).
+  using HoldWriters = std::function<void(const std::function<void()>&)>;
 
   struct Counters {
     std::atomic<uint64_t> checkpoints{0};  // PASSIVE checkpoints run
     std::atomic<uint64_t> failures{0};     // ones that returned an error (retried at the next tick)
     std::atomic<uint64_t> pages{0};        // WAL pages copied into the database file
+    std::atomic<uint64_t> restarts{0};     // passes that held the writers so the WAL could start over
   };
 
   static core::Result<std::unique_ptr<WalCheckpointer>> Start(
-      const std::string& path, const SqliteOptions& options,
+      const std::string& path, const SqliteOptions& options, HoldWriters hold_writers,
       std::chrono::milliseconds interval = kDefaultInterval);
   ~WalCheckpointer();
   WalCheckpointer(const WalCheckpointer&) = delete;
@@ -54,12 +65,17 @@ class WalCheckpointer {
   const Counters& counters() const { return counters_; }
 
  private:
-  WalCheckpointer(std::unique_ptr<SqliteConnection> connection, std::chrono::milliseconds interval);
+  WalCheckpointer(std::unique_ptr<SqliteConnection> connection, HoldWriters hold_writers,
+                  std::chrono::milliseconds interval);
   void Run();
   // One pass: a PASSIVE checkpoint when something was committed since the last pass.
   void Tick();
 
+  // One PASSIVE checkpoint; false on an error (counted).
+  bool Checkpoint(int64_t& log_frames, int64_t& backfilled);
+
   std::unique_ptr<SqliteConnection> connection_;
+  const HoldWriters hold_writers_;
   const std::chrono::milliseconds interval_;
   int64_t last_data_version_ = -1;
   uint64_t last_backfilled_ = 0;
