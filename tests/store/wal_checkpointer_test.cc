@@ -105,9 +105,9 @@ TEST_F(WalCheckpointerTest, UnderSteadyWritesTheWalStartsOverInsteadOfGrowing) {
       },
       std::chrono::milliseconds(2));
   ASSERT_TRUE(checkpointer.ok());
-  // ~40 MB of commits back to back, far past kRestartFrames (8 MB) of WAL.
+  // ~80 MB of commits back to back, far past kRestartFrames (8 MB) of WAL.
   uintmax_t largest_wal = 0;
-  for (int i = 0; i < 10000; ++i) {
+  for (int i = 0; i < 20000; ++i) {
     {
       std::lock_guard lock(gate);
       ASSERT_TRUE((*writer)->Exec("INSERT INTO t (v) VALUES (hex(randomblob(2000)))").ok());
@@ -115,8 +115,11 @@ TEST_F(WalCheckpointerTest, UnderSteadyWritesTheWalStartsOverInsteadOfGrowing) {
     std::error_code ec;
     largest_wal = std::max(largest_wal, std::filesystem::file_size(path_ + "-wal", ec));
   }
-  EXPECT_GE((*checkpointer)->counters().restarts.load(), 1u);
-  EXPECT_LT(largest_wal, 24u << 20) << "the WAL grew as if it never started over";
+  EXPECT_GE((*checkpointer)->counters().restarts.load(), 2u);
+  // A WAL that never starts over holds every page written (about the database's size); the bound
+  // is loose because a loaded machine (sanitizers, parallel tests) can starve the checkpointer.
+  const uintmax_t written = std::filesystem::file_size(path_);
+  EXPECT_LT(largest_wal, written * 3 / 4) << "the WAL grew as if it never started over";
   EXPECT_EQ((*checkpointer)->counters().failures.load(), 0u);
 }
 
