@@ -29,14 +29,6 @@ class WalCheckpointerTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  // Frames in the WAL and frames already copied into the database file, without copying any.
-  static std::pair<int64_t, int64_t> WalFrames(SqliteConnection& c) {
-    sql::Query q(c, "PRAGMA wal_checkpoint(PASSIVE)");
-    auto row = q.Step();
-    EXPECT_TRUE(row.ok() && *row);
-    return {q.Int(1), q.Int(2)};
-  }
-
   std::filesystem::path dir_;
   std::string path_;
 };
@@ -58,15 +50,12 @@ TEST_F(WalCheckpointerTest, CopiesCommittedPagesIntoTheDatabaseFileWhileTheWrite
   EXPECT_GE(counters.pages.load(), 200u) << "200 rows of 4 kB each fill at least 200 pages";
   EXPECT_GE(counters.checkpoints.load(), 1u);
   EXPECT_EQ(counters.failures.load(), 0u);
-  // Everything committed is in the database file: a PASSIVE checkpoint here finds nothing left.
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto [log, done] = WalFrames(**writer);
-    if (log == done) break;
+  // Everything committed reaches the database file (200 rows of 4,000 hex digits), copied by the
+  // checkpointer alone: this test never checkpoints.
+  while (std::filesystem::file_size(path_) < 200u * 4000u && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  auto [log, done] = WalFrames(**writer);
-  EXPECT_EQ(log, done);
-  EXPECT_GT(std::filesystem::file_size(path_), 200u * 2000u);
+  EXPECT_GE(std::filesystem::file_size(path_), 200u * 4000u);
 }
 
 TEST_F(WalCheckpointerTest, AnIdleDatabaseIsNotCheckpointedAgainAndAgain) {

@@ -351,10 +351,12 @@ Result<void> WriteContactRecord(Connection& db, const engine::ContactRecord& c) 
   if (q.Changes() == 0)
     return MakeError(ErrorCode::kNotFound, fmt::format("No such contact {}.", c.id.value));
   if (c.phones.empty()) return Ok{};
+  // Only a number whose counts changed is written: an unchanged row costs a lookup but no page in
+  // the WAL (most actions change no number: skip, remove, wrap-up, a reservation).
   Query p(
       db,
       "UPDATE contact_phones SET attempts = $4, invalid = $5 WHERE campaign_id = $1 AND contact_id = $2 AND "
-      "ord = $3");
+      "ord = $3 AND (attempts <> $4 OR invalid <> $5)");
   for (size_t i = 0; i < c.phones.size(); ++i) {
     p.Rebind();
     p.BindAll(c.campaign_id.value, c.id.value, static_cast<int64_t>(i),
@@ -592,7 +594,8 @@ void SqlDatabase::WriterLoop() {
     }
     std::vector<core::Result<void>> results;
     {
-      std::lock_guard gate(writer_gate_);
+      std::unique_lock gate(writer_gate_);
+      hold_done_.wait(gate, [this] { return hold_wanted_.load() == 0; });
       results = WriteGroup(group);
     }
     // Callbacks go out in Commit order, after the transaction is durable.

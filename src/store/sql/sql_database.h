@@ -17,6 +17,7 @@
 // then stops the writer; the callbacks of those last batches are still posted.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -120,11 +121,18 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   // Runs `fn` while neither connection of this store writes: the writer thread waits between two
   // groups and the catalog connection is locked. SQLite's checkpointer holds writers this way for
   // the few milliseconds it takes to copy the WAL's last frames, so that the WAL starts over.
+  // The writer thread yields the gate at its next group (a plain mutex it takes back at once
+  // would keep the holder waiting for seconds under load).
   template <typename Fn>
-  auto WithWritersHeld(Fn&& fn) {
-    std::lock_guard writer(writer_gate_);
-    std::lock_guard catalog(catalog_mutex_);
-    return fn();
+  void WithWritersHeld(Fn&& fn) {
+    hold_wanted_.fetch_add(1);
+    {
+      std::lock_guard writer(writer_gate_);
+      std::lock_guard catalog(catalog_mutex_);
+      fn();
+      hold_wanted_.fetch_sub(1);
+    }
+    hold_done_.notify_all();
   }
 
  protected:
@@ -150,6 +158,8 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
 
   std::unique_ptr<Connection> writer_;
   std::mutex writer_gate_;  // held by the writer thread while it writes a group
+  std::atomic<int> hold_wanted_{0};       // WithWritersHeld callers waiting for or holding the gate
+  std::condition_variable hold_done_;     // with writer_gate_: hold_wanted_ fell
   PostToEngine post_;
   mutable std::mutex queue_mutex_;
   std::condition_variable queue_cv_;

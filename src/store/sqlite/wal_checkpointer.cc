@@ -58,12 +58,10 @@ void WalCheckpointer::Tick() {
   }
   // Readers held back part of the WAL: look again at the next tick even if nothing is committed.
   if (backfilled < log_frames) last_data_version_ = -1;
+  // (`log_frames` is the WAL as this pass saw it: the writers have added to it since.)
   if (log_frames >= kRestartFrames && hold_writers_) {
-    hold_writers_([&] {
-      if (Checkpoint(log_frames, backfilled) && backfilled == log_frames) {
-        counters_.restarts.fetch_add(1, std::memory_order_relaxed);
-      }
-    });
+    counters_.holds.fetch_add(1, std::memory_order_relaxed);
+    hold_writers_([&] { (void)Checkpoint(log_frames, backfilled); });
   }
 }
 
@@ -80,6 +78,8 @@ bool WalCheckpointer::Checkpoint(int64_t& log_frames, int64_t& backfilled) {
   log_frames = checkpoint.Int(1);
   backfilled = checkpoint.Int(2);
   if (log_frames < 0 || backfilled < 0) return false;  // not in WAL mode (cannot happen: Open insists)
+  if (log_frames < last_log_frames_) counters_.restarts.fetch_add(1, std::memory_order_relaxed);
+  last_log_frames_ = log_frames;
   const auto done = static_cast<uint64_t>(backfilled);
   // The count restarts with the WAL; count what this pass copied.
   counters_.pages.fetch_add(done >= last_backfilled_ ? done - last_backfilled_ : done, std::memory_order_relaxed);

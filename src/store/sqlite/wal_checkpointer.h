@@ -42,8 +42,10 @@ class WalCheckpointer {
   // pass small; an idle tick is one PRAGMA data_version.
   static constexpr std::chrono::milliseconds kDefaultInterval{20};
   // WAL frames (pages of 4 KiB: 8 MB) past which a checkpoint holds the writers back for its last
-  // frames, so that the WAL starts over (see Tick). The hold grows with the WAL: bench_store commit
-  // --rate 20000 gave ack p99 ~28 ms at 2,048 frames, ~36-50 ms at 8,192, ~190 ms at 32,768.
+  // frames, so that the WAL starts over (see Tick). A hold lasts 10-30 ms on the development
+  // machine whatever it copies (its two fsyncs); a larger WAL made them longer still, and past
+  // journal_size_limit the restart truncates the file inside a commit (bench_store commit --rate
+  // 20000: ack p99 20-33 ms at 2,048 frames, 47-74 ms at 16,384).
   static constexpr int64_t kRestartFrames = 2048;
   // Runs its argument while no connection of the database writes (SqlDatabase::WithWritersHeld).
   using HoldWriters = std::function<void(const std::function<void()>&)>;
@@ -52,7 +54,8 @@ class WalCheckpointer {
     std::atomic<uint64_t> checkpoints{0};  // PASSIVE checkpoints run
     std::atomic<uint64_t> failures{0};     // ones that returned an error (retried at the next tick)
     std::atomic<uint64_t> pages{0};        // WAL pages copied into the database file
-    std::atomic<uint64_t> restarts{0};     // passes that held the writers so the WAL could start over
+    std::atomic<uint64_t> restarts{0};     // times a pass found the WAL started over since the last
+    std::atomic<uint64_t> holds{0};        // passes that held the writers so that it could
   };
 
   static core::Result<std::unique_ptr<WalCheckpointer>> Start(
@@ -79,6 +82,7 @@ class WalCheckpointer {
   const std::chrono::milliseconds interval_;
   int64_t last_data_version_ = -1;
   uint64_t last_backfilled_ = 0;
+  int64_t last_log_frames_ = 0;
   Counters counters_;
   std::mutex mutex_;
   std::condition_variable wake_;
