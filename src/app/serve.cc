@@ -33,6 +33,26 @@ namespace outdial::app {
 
 namespace {
 
+// The SQLite checkpointer's counters (docs/metrics.md), read from atomics on the scraping thread.
+void CollectCheckpointMetrics(const store::sql::SqlDatabase& db, std::vector<api::CollectedFamily>& out) {
+  const auto f = db.maintenance();
+  auto family = [&out](std::string name, std::string help, uint64_t value) {
+    api::CollectedFamily c;
+    c.name = std::move(name);
+    c.help = std::move(help);
+    c.type = api::CollectedFamily::Type::kCounter;
+    c.samples.push_back({{}, static_cast<double>(value)});
+    out.push_back(std::move(c));
+  };
+  family("outdial_sqlite_checkpoints_total", "PASSIVE WAL checkpoints run by the checkpointer thread", f.checkpoints);
+  family("outdial_sqlite_checkpoint_failures_total", "Checkpoints that returned an error (retried at the next tick)",
+         f.failures);
+  family("outdial_sqlite_checkpoint_pages_total", "WAL pages copied back into the database file", f.pages);
+  family("outdial_sqlite_wal_restarts_total", "Times the WAL started over from its beginning", f.restarts);
+  family("outdial_sqlite_checkpoint_holds_total",
+         "Checkpoints that held the writers so that a WAL past 8 MB could start over", f.holds);
+}
+
 core::Error ConfigError(const std::string& key, const std::string& problem) {
   return core::Error{core::ErrorCode::kValidationFailed, "The configuration is not valid.", {{key, problem}}};
 }
@@ -285,6 +305,9 @@ int RunServer(const ServeOptions& options) {
 
   if (sip_driver != nullptr) {
     metrics.AddCollector([sip_driver](std::vector<api::CollectedFamily>& out) { CollectSipMetrics(*sip_driver, out); });
+  }
+  if (sql_db && sql_db->maintenance().checkpointer) {
+    metrics.AddCollector([db = sql_db.get()](std::vector<api::CollectedFamily>& out) { CollectCheckpointMetrics(*db, out); });
   }
   api::ApiOptions api_options;
   api_options.system_token = config.system_token;

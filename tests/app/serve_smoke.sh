@@ -39,6 +39,15 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "${url}api/v1/nope")
 [[ "$code" == 404 ]] || { echo "FAIL: unknown API path answered $code"; exit 1; }
 login=$(curl -fsS -X POST -d '{"tenant":"demo","username":"admin","password":"admin"}' "${url}api/v1/login")
 [[ "$login" == *'"token"'* ]] || { echo "FAIL: demo admin login said $login"; exit 1; }
+# The demo seed and the login committed: the SQLite checkpointer copies them back within its ticks.
+checkpoints=0
+for _ in $(seq 1 100); do
+  checkpoints=$(curl -fsS "${url}metrics" | awk '$1 == "outdial_sqlite_checkpoints_total" {print $2}')
+  [[ -n "$checkpoints" && "$checkpoints" != 0 ]] && break
+  sleep 0.05
+done
+[[ -n "$checkpoints" && "$checkpoints" != 0 ]] || { echo "FAIL: /metrics shows no SQLite checkpoint ($checkpoints)"; exit 1; }
+curl -fsS "${url}metrics" | grep -q '^outdial_sqlite_checkpoint_failures_total 0$' || { echo "FAIL: checkpoint failures"; exit 1; }
 kill -TERM $pid
 wait $pid
 echo "serve --demo: started, answered, stopped cleanly"

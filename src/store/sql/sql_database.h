@@ -118,6 +118,14 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
                                     size_t page_rows = 10000);
 
  public:
+  // What the dialect's own background work has done, for /metrics (SQLite: its checkpointer,
+  // store/sqlite/wal_checkpointer.h). Any thread.
+  struct MaintenanceFigures {
+    bool checkpointer = false;  // false: nothing to report (PostgreSQL)
+    uint64_t checkpoints = 0, failures = 0, pages = 0, restarts = 0, holds = 0;
+  };
+  virtual MaintenanceFigures maintenance() const { return {}; }
+
   // Runs `fn` while neither connection of this store writes: the writer thread waits between two
   // groups and the catalog connection is locked. SQLite's checkpointer holds writers this way for
   // the few milliseconds it takes to copy the WAL's last frames, so that the WAL starts over.

@@ -20,6 +20,18 @@ class SqliteDatabase final : public sql::SqlDatabase {
       : sql::SqlDatabase(std::move(catalog), std::move(writer), std::move(post)),
         checkpointer_(std::move(checkpointer)) {}
 
+  MaintenanceFigures maintenance() const override {
+    const WalCheckpointer::Counters& c = checkpointer_->counters();
+    MaintenanceFigures f;
+    f.checkpointer = true;
+    f.checkpoints = c.checkpoints.load(std::memory_order_relaxed);
+    f.failures = c.failures.load(std::memory_order_relaxed);
+    f.pages = c.pages.load(std::memory_order_relaxed);
+    f.restarts = c.restarts.load(std::memory_order_relaxed);
+    f.holds = c.holds.load(std::memory_order_relaxed);
+    return f;
+  }
+
  private:
   std::unique_ptr<WalCheckpointer> checkpointer_;
 };
