@@ -59,7 +59,11 @@ void WalCheckpointer::Tick() {
   // Readers held back part of the WAL: look again at the next tick even if nothing is committed.
   if (backfilled < log_frames) last_data_version_ = -1;
   // (`log_frames` is the WAL as this pass saw it: the writers have added to it since.)
-  if (log_frames >= kRestartFrames && hold_writers_) {
+  // At most one hold per kMinHoldGap: a reader that keeps an old snapshot (a long export, a
+  // sqlite3 shell) keeps the WAL from starting over however often writers are held.
+  const auto now = std::chrono::steady_clock::now();
+  if (log_frames >= kRestartFrames && hold_writers_ && now - last_hold_ >= kMinHoldGap) {
+    last_hold_ = now;
     counters_.holds.fetch_add(1, std::memory_order_relaxed);
     hold_writers_([&] { (void)Checkpoint(log_frames, backfilled); });
   }

@@ -47,6 +47,7 @@ class WalCheckpointer {
   // journal_size_limit the restart truncates the file inside a commit (bench_store commit --rate
   // 20000: ack p99 20-33 ms at 2,048 frames, 47-74 ms at 16,384).
   static constexpr int64_t kRestartFrames = 2048;
+  static constexpr std::chrono::milliseconds kMinHoldGap{200};
   // Runs its argument while no connection of the database writes (SqlDatabase::WithWritersHeld).
   using HoldWriters = std::function<void(const std::function<void()>&)>;
 
@@ -83,6 +84,7 @@ class WalCheckpointer {
   int64_t last_data_version_ = -1;
   uint64_t last_backfilled_ = 0;
   int64_t last_log_frames_ = 0;
+  std::chrono::steady_clock::time_point last_hold_{};
   Counters counters_;
   std::mutex mutex_;
   std::condition_variable wake_;
