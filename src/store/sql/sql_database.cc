@@ -182,6 +182,37 @@ class LoadZones {
   uint16_t last_ = 0;
 };
 
+// Appends to each of `entries` (ids ascending, all of `campaign`) its numbers in their order: one
+// range scan of contact_phones' key from the first id to the last, merged. Ids between them that
+// are not in `entries` (a state filter leaves gaps) are skipped. `contact_of` gives an entry's
+// Contact.
+template <typename Entry, typename ContactOf>
+Result<void> MergePhones(Connection& db, core::CampaignId campaign, std::vector<Entry>& entries,
+                         ContactOf contact_of) {
+  if (entries.empty()) return Ok{};
+  Query q(db,
+          "SELECT contact_id, number, type, attempts, invalid FROM contact_phones WHERE campaign_id = $1 AND "
+          "contact_id >= $2 AND contact_id <= $3 ORDER BY contact_id, ord");
+  q.BindAll(campaign.value, contact_of(entries.front()).id.value, contact_of(entries.back()).id.value);
+  size_t i = 0;
+  for (;;) {
+    auto row = q.Step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    auto contact_id = static_cast<uint64_t>(q.Int(0));
+    while (i < entries.size() && contact_of(entries[i]).id.value < contact_id) ++i;
+    if (i == entries.size()) break;
+    core::Contact& contact = contact_of(entries[i]);
+    if (contact.id.value != contact_id) continue;
+    core::Phone& phone = contact.phones.emplace_back();
+    phone.number.assign(q.Text(1));
+    phone.type.assign(q.Text(2));
+    phone.attempts = static_cast<uint16_t>(q.Int(3));
+    phone.invalid = q.Int(4) != 0;
+  }
+  return Ok{};
+}
+
 // Hands every contact of `campaign` to the sink in id (= import) order, in batches. Rows come
 // from the table itself over the campaign's id range (`+campaign_id` keeps the planner off the
 // (campaign_id, id) index, whose every row would cost a second lookup into the table), then the
@@ -223,27 +254,7 @@ Result<void> LoadContacts(Connection& db, core::CampaignId campaign, LoadZones& 
       }
     }
     if (batch.contacts.empty()) return Ok{};
-    {
-      Query q(db,
-              "SELECT contact_id, number, type, attempts, invalid FROM contact_phones WHERE campaign_id = $1 AND "
-              "contact_id >= $2 AND contact_id <= $3 ORDER BY contact_id, ord");
-      q.BindAll(campaign.value, batch.contacts.front().id.value, batch.contacts.back().id.value);
-      size_t i = 0;
-      for (;;) {
-        auto row = q.Step();
-        if (!row.ok()) return row.error();
-        if (!*row) break;
-        auto contact_id = static_cast<uint64_t>(q.Int(0));
-        while (i < batch.contacts.size() && batch.contacts[i].id.value < contact_id) ++i;
-        if (i == batch.contacts.size()) break;
-        if (batch.contacts[i].id.value != contact_id) continue;
-        core::Phone& phone = batch.contacts[i].phones.emplace_back();
-        phone.number.assign(q.Text(1));
-        phone.type.assign(q.Text(2));
-        phone.attempts = static_cast<uint16_t>(q.Int(3));
-        phone.invalid = q.Int(4) != 0;
-      }
-    }
+    OD_TRY(MergePhones(db, campaign, batch.contacts, [](core::Contact& c) -> core::Contact& { return c; }));
     after = static_cast<int64_t>(batch.contacts.back().id.value);
     const bool done = batch.contacts.size() < kBatch || after >= last;
     batch.zone_names = zones.names();
@@ -276,24 +287,7 @@ Result<void> ReadContactPage(Connection& db, core::CampaignId campaign, int64_t 
     }
   }
   if (out.empty()) return Ok{};
-  Query q(db,
-          "SELECT contact_id, number, type, attempts, invalid FROM contact_phones WHERE campaign_id = $1 AND "
-          "contact_id >= $2 AND contact_id <= $3 ORDER BY contact_id, ord");
-  q.BindAll(campaign.value, out.front().contact.id.value, out.back().contact.id.value);
-  size_t i = 0;
-  for (;;) {
-    auto row = q.Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    auto contact_id = static_cast<uint64_t>(q.Int(0));
-    // A state filter leaves gaps: skip phones of contacts not on the page.
-    while (i < out.size() && out[i].contact.id.value < contact_id) ++i;
-    if (i == out.size()) break;
-    if (out[i].contact.id.value != contact_id) continue;
-    out[i].contact.phones.push_back(
-        core::Phone{q.String(1), q.String(2), static_cast<uint16_t>(q.Int(3)), q.Int(4) != 0});
-  }
-  return Ok{};
+  return MergePhones(db, campaign, out, [](ContactRow& r) -> core::Contact& { return r.contact; });
 }
 
 Result<ContactRow> ReadOneContact(Connection& db, core::ContactId id) {
