@@ -111,37 +111,29 @@ core::Result<void> SeedRaw(engine::Catalog& catalog, const std::string& path, in
   }
   sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; BEGIN", nullptr,
                nullptr, nullptr);
-  sqlite3_stmt *contact = nullptr, *phone = nullptr;
+  sqlite3_stmt* contact = nullptr;
   sqlite3_prepare_v2(raw,
                      "INSERT INTO contacts (campaign_id, name, timezone, priority, fields, state, attempts_made, "
-                     "next_eligible_at, callback) VALUES (?1, ?2, ?3, ?4, '[]', 'callable', 0, 0, 0)",
+                     "next_eligible_at, callback, phones, phone_counts) VALUES (?1, ?2, ?3, ?4, '[]', 'callable', "
+                     "0, 0, 0, ?5, '0')",
                      -1, &contact, nullptr);
-  sqlite3_prepare_v2(raw,
-                     "INSERT INTO contact_phones (campaign_id, contact_id, ord, number, type, attempts, invalid) "
-                     "VALUES (?1, ?2, 0, ?3, '', 0, 0)",
-                     -1, &phone, nullptr);
   const char* zones[] = {"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"};
   const auto campaign = static_cast<int64_t>(f->campaign.value);
-  bool ok = contact != nullptr && phone != nullptr;
+  bool ok = contact != nullptr;
   for (int64_t done = 0; ok && done < contacts; ++done) {
     std::string name = fmt::format("C{}", done);
-    std::string number = fmt::format("+1{:010d}", 2015550000 + done);
+    std::string phones = fmt::format("[[\"+1{:010d}\",\"\"]]", 2015550000 + done);
     sqlite3_bind_int64(contact, 1, campaign);
     sqlite3_bind_text(contact, 2, name.data(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
     sqlite3_bind_text(contact, 3, zones[done % 4], -1, SQLITE_STATIC);
     sqlite3_bind_int64(contact, 4, done % 13 == 0 ? 10 : 0);
+    sqlite3_bind_text(contact, 5, phones.data(), static_cast<int>(phones.size()), SQLITE_TRANSIENT);
     ok = sqlite3_step(contact) == SQLITE_DONE;
     sqlite3_reset(contact);
-    sqlite3_bind_int64(phone, 1, campaign);
-    sqlite3_bind_int64(phone, 2, sqlite3_last_insert_rowid(raw));
-    sqlite3_bind_text(phone, 3, number.data(), static_cast<int>(number.size()), SQLITE_TRANSIENT);
-    ok = ok && sqlite3_step(phone) == SQLITE_DONE;
-    sqlite3_reset(phone);
     if (contacts >= 1'000'000 && (done + 1) % 1'000'000 == 0) std::cerr << fmt::format("seeded {}\n", done + 1);
   }
   std::string error = ok ? "" : sqlite3_errmsg(raw);
   sqlite3_finalize(contact);
-  sqlite3_finalize(phone);
   sqlite3_exec(raw, ok ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(raw);
   if (!ok) return core::MakeError(core::ErrorCode::kInternal, "seeding: " + error);
@@ -399,8 +391,7 @@ int Startup(const Options& o) {
   sqlite3_stmt* stmt = nullptr;
   sqlite3_prepare_v2(
       raw,
-      "SELECT c.id, c.name, c.timezone, c.state, p.number FROM contacts c JOIN contact_phones p ON "
-      "p.campaign_id = c.campaign_id AND p.contact_id = c.id",
+      "SELECT id, name, timezone, state, phones FROM contacts",
       -1, &stmt, nullptr);
   int64_t scanned = 0;
   while (sqlite3_step(stmt) == SQLITE_ROW) ++scanned;

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "store/sql/sql_database.h"
@@ -19,6 +20,8 @@ class Backend {
   virtual core::Result<std::unique_ptr<sql::SqlDatabase>> Open(sql::PostToEngine post) = 0;
   // A raw, unmigrated connection to the test's database.
   virtual core::Result<std::unique_ptr<sql::Connection>> Connect() = 0;
+  // The dialect's migrations, oldest first (upgrade tests apply a prefix of them).
+  virtual std::span<const sql::Migration> Migrations() const = 0;
 };
 
 struct BackendFactory {

@@ -550,7 +550,8 @@ TEST_P(StoreContract, MigrationsAreRecordedAndANewerDatabaseIsRefused) {
     ASSERT_TRUE(conn.ok());
     auto version = sql::SchemaVersion(**conn);
     ASSERT_TRUE(version.ok());
-    EXPECT_EQ(*version, 1);
+    EXPECT_EQ(*version, static_cast<int>(backend_->Migrations().size()));
+    EXPECT_EQ(backend_->Migrations().back().version, *version);
   }
   Reopen();  // re-open applies nothing and keeps the data
   auto t = MakeTenant("kept");
@@ -768,6 +769,189 @@ TEST_P(StoreContract, LoadStreamsEverythingInOrder) {
   EXPECT_EQ(sink.counts[c1.id.value][static_cast<size_t>(core::Outcome::kNoAnswer)], 1);
   EXPECT_EQ(sink.id_floor, 1234u);
   (void)r2;
+}
+
+// Every member the store keeps of a contact, as "name=value" lines (a failure shows which).
+std::string Describe(const ContactRow& row) {
+  const core::Contact& c = row.contact;
+  std::string out = "id=" + c.id.str() + "\ncampaign=" + c.campaign_id.str() + "\nname=" + c.name +
+                    "\ntimezone=" + row.timezone + "\npriority=" + std::to_string(c.priority) +
+                    "\nstate=" + std::string(core::ToString(c.state)) +
+                    "\nattempts_made=" + std::to_string(c.attempts_made) +
+                    "\nnext_eligible_at=" + std::to_string(core::ToEpochMs(c.next_eligible_at)) +
+                    "\nlast_outcome=" + (c.last_outcome ? std::string(core::ToString(*c.last_outcome)) : "-") +
+                    "\ncallback=" + std::to_string(c.callback) + "\ncallback_agent=" + c.callback_agent.str();
+  for (const auto& [name, value] : c.fields) out += "\nfield " + name + "=" + value;
+  for (const core::Phone& p : c.phones) {
+    out += "\nphone " + p.number + " type=" + p.type + " attempts=" + std::to_string(p.attempts) +
+           " invalid=" + std::to_string(p.invalid);
+  }
+  return out;
+}
+
+// The start-up load reads a contact its own way (SQLite: the row's load_image, one value that the
+// database computes; row_codec.h): it must give what the contact pages give, for every member,
+// after an import and after the writer changed the row.
+TEST_P(StoreContract, LoadGivesEveryContactAsItsPageDoes) {
+  auto t = MakeTenant("t");
+  auto c = MakeCampaign(t.id);
+  std::vector<ContactRow> rows;
+  rows.push_back(Row("Zoë \"Z\" O'Neil | 3:x", "+12015550100", 90));
+  rows.back().contact.phones.push_back(core::Phone{"+12015550101", "home \"2\"", 0, false});
+  rows.back().contact.phones.push_back(core::Phone{"+12015550102", "", 0, false});
+  rows.back().timezone = "";  // the tenant's default
+  rows.push_back(Row("", "+12015550200"));
+  rows.back().contact.fields.clear();
+  rows.push_back(Row("Plain", "+12015550300", 7));
+  rows.back().contact.fields = {{"é", "ü\t|"}, {"12:", "3 4"}};
+  rows.back().timezone = "Europe/Berlin";
+  for (int i = 0; i < 40; ++i) rows.push_back(Row("bulk" + std::to_string(i), "+1201555" + std::to_string(1000 + i)));
+  ASSERT_TRUE(db_->InsertContacts(t.id, c.id, rows).ok());
+
+  // The writer changes some: counts, an invalid number, outcomes, a personal callback.
+  engine::WriteBatch batch;
+  core::Contact k0 = rows[0].contact;
+  k0.state = ContactState::kScheduled;
+  k0.attempts_made = 3;
+  k0.phones[0].attempts = 2;
+  k0.phones[1].attempts = 1;
+  k0.phones[1].invalid = true;
+  k0.last_outcome = core::Outcome::kNoAnswer;
+  k0.next_eligible_at = FromEpochMs(kT0 + 3'600'000);
+  k0.callback = true;
+  k0.callback_agent = core::AgentId{4242};
+  batch.contacts.push_back(engine::ToRecord(k0));
+  core::Contact k1 = rows[1].contact;
+  k1.state = ContactState::kDone;
+  k1.attempts_made = 1;
+  k1.phones[0].attempts = 11;
+  k1.last_outcome = core::Outcome::kBusy;
+  batch.contacts.push_back(engine::ToRecord(k1));
+  ASSERT_TRUE(CommitAndWait(std::move(batch)).ok());
+
+  CollectingSink sink;
+  ASSERT_TRUE(db_->Load(sink).ok());
+  auto page = db_->ListContacts(t.id, c.id, std::nullopt, 1000, "");
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  const auto& loaded = sink.contacts[c.id.value];
+  ASSERT_EQ(loaded.size(), rows.size());
+  ASSERT_EQ(page->items.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(Describe(loaded[i]), Describe(page->items[i])) << i;
+  // And what was written is what comes back.
+  EXPECT_EQ(loaded[0].contact.phones.size(), 3u);
+  EXPECT_TRUE(loaded[0].contact.phones[1].invalid);
+  EXPECT_EQ(loaded[0].contact.phones[1].type, "home \"2\"");
+  EXPECT_EQ(loaded[0].contact.phones[1].attempts, 1);
+  EXPECT_EQ(loaded[0].contact.callback_agent, core::AgentId{4242});
+  EXPECT_EQ(loaded[0].contact.name, rows[0].contact.name);
+  EXPECT_EQ(loaded[1].contact.phones[0].attempts, 11);
+  EXPECT_EQ(loaded[2].contact.fields, rows[2].contact.fields);
+  EXPECT_EQ(loaded[2].timezone, "Europe/Berlin");
+}
+
+// Drops every table of the test's database: what is left is an empty database of no version.
+void WipeSchema(sql::Connection& db) {
+  if (db.dialect() == sql::Dialect::kPostgres) {
+    ASSERT_TRUE(db.Exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public").ok());
+    return;
+  }
+  std::vector<std::string> tables;
+  {
+    sql::Query q(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    for (;;) {
+      auto row = q.Step();
+      ASSERT_TRUE(row.ok());
+      if (!*row) break;
+      tables.emplace_back(q.Text(0));
+    }
+  }
+  ASSERT_TRUE(db.Exec("PRAGMA foreign_keys=OFF").ok());
+  for (const std::string& table : tables) ASSERT_TRUE(db.Exec("DROP TABLE " + table).ok());
+  ASSERT_TRUE(db.Exec("DELETE FROM sqlite_sequence; PRAGMA foreign_keys=ON").ok());
+}
+
+// A database that an older outdial wrote (schema version 1: numbers in a table of their own) keeps
+// everything through the upgrade to the numbers in the contact's row (migration 2; SQLite rebuilds
+// the contacts table): every number in order with its counts, the ids, the attempts that
+// reference the contacts, and ids never reused.
+TEST_P(StoreContract, UpgradeFromVersionOneKeepsNumbersIdsAndAttempts) {
+  db_.reset();
+  {
+    auto conn = backend_->Connect();
+    ASSERT_TRUE(conn.ok());
+    sql::Connection& db = **conn;
+    WipeSchema(db);
+    ASSERT_TRUE(sql::Migrate(db, backend_->Migrations().first(1)).ok());
+    ASSERT_EQ(*sql::SchemaVersion(db), 1);
+    core::TenantSettings ts;
+    ts.name = "old";
+    core::CampaignSettings cs;
+    cs.name = "Renewals";
+    cs.mode = core::CampaignMode::kPreviewStandard;
+    sql::Query tenant(db, "INSERT INTO tenants (name, settings, created_at) VALUES ($1, $2, 0)");
+    tenant.BindAll(ts.name, core::TenantSettingsToJson(ts).dump());
+    ASSERT_TRUE(tenant.Run().ok());
+    sql::Query campaign(db,
+                        "INSERT INTO campaigns (tenant_id, settings, status, created_at, updated_at) VALUES (1, $1, "
+                        "'running', 0, 0)");
+    campaign.Bind(core::CampaignSettingsToJson(cs).dump());
+    ASSERT_TRUE(campaign.Run().ok());
+    ASSERT_TRUE(db.Exec("INSERT INTO contacts (id, campaign_id, name, timezone, priority, fields, state, "
+                        "attempts_made, next_eligible_at, last_outcome, callback, callback_agent) VALUES "
+                        "(5, 1, 'Ann', 'America/Chicago', 3, '[[\"plan\",\"gold\"]]', 'scheduled', 2, 1000, "
+                        "'busy', 1, 7), "
+                        "(6, 1, 'Bob', '', 0, '[]', 'callable', 0, 0, NULL, 0, NULL), "
+                        "(9, 1, 'Gone', '', 0, '[]', 'callable', 0, 0, NULL, 0, NULL)")
+                    .ok());
+    ASSERT_TRUE(db.Exec("INSERT INTO contact_phones (campaign_id, contact_id, ord, number, type, attempts, "
+                        "invalid) VALUES (1, 5, 1, '+12015550002', 'home', 0, 1), "
+                        "(1, 5, 0, '+12015550001', 'mobile \"m\"', 2, 0), "
+                        "(1, 6, 0, '+12015550003', '', 0, 0)")
+                    .ok());
+    ASSERT_TRUE(db.Exec("INSERT INTO attempts (id, tenant_id, campaign_id, contact_id, agent_id, number, "
+                        "started_at, ended_at, outcome, sip_code, disposition, notes) VALUES "
+                        "(77, 1, 1, 5, 7, '+12015550001', 500, 600, 'busy', 486, '', '')")
+                    .ok());
+    ASSERT_TRUE(db.Exec("DELETE FROM contacts WHERE id = 9").ok());
+    if (db.dialect() == sql::Dialect::kPostgres) {
+      ASSERT_TRUE(db.Exec("SELECT setval(pg_get_serial_sequence('contacts', 'id'), 9)").ok());
+    }
+  }
+  Reopen();  // migrates to the latest version
+  {
+    auto conn = backend_->Connect();
+    ASSERT_TRUE(conn.ok());
+    EXPECT_EQ(*sql::SchemaVersion(**conn), static_cast<int>(backend_->Migrations().size()));
+  }
+  auto ann = db_->GetContact(core::TenantId{1}, core::ContactId{5});
+  ASSERT_TRUE(ann.ok()) << ann.error().message;
+  const core::Contact& a = ann->contact.contact;
+  EXPECT_EQ(a.name, "Ann");
+  EXPECT_EQ(ann->contact.timezone, "America/Chicago");
+  EXPECT_EQ(a.state, ContactState::kScheduled);
+  EXPECT_EQ(a.last_outcome, core::Outcome::kBusy);
+  EXPECT_EQ(a.callback_agent, core::AgentId{7});
+  ASSERT_EQ(a.phones.size(), 2u);
+  EXPECT_EQ(a.phones[0].number, "+12015550001");
+  EXPECT_EQ(a.phones[0].type, "mobile \"m\"");
+  EXPECT_EQ(a.phones[0].attempts, 2);
+  EXPECT_FALSE(a.phones[0].invalid);
+  EXPECT_EQ(a.phones[1].number, "+12015550002");
+  EXPECT_TRUE(a.phones[1].invalid);
+  ASSERT_EQ(ann->attempts.size(), 1u);  // the rebuild did not cascade into the attempts
+  EXPECT_EQ(ann->attempts[0].id, core::CallId{77});
+
+  CollectingSink sink;
+  auto loaded = db_->Load(sink);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  ASSERT_EQ(sink.contacts[1].size(), 2u);
+  EXPECT_EQ(Describe(sink.contacts[1][0]), Describe(ann->contact));
+  EXPECT_EQ(sink.contacts[1][1].contact.phones.size(), 1u);
+  EXPECT_EQ(sink.contacts[1][1].contact.phones[0].number, "+12015550003");
+
+  auto added = Insert(core::TenantId{1}, core::CampaignId{1}, 1);
+  ASSERT_EQ(added.size(), 1u);
+  EXPECT_GT(added[0].contact.id.value, 9u);  // ids are never reused
 }
 
 std::vector<BackendFactory> Backends() {

@@ -145,6 +145,7 @@ class PgBackend final : public Backend {
     if (!c.ok()) return c.error();
     return std::unique_ptr<sql::Connection>(std::move(*c));
   }
+  std::span<const sql::Migration> Migrations() const override { return postgres::SchemaMigrations(); }
 
  private:
   std::string unavailable_;

@@ -28,6 +28,7 @@ class SqliteBackend final : public Backend {
     if (!c.ok()) return c.error();
     return std::unique_ptr<sql::Connection>(std::move(*c));
   }
+  std::span<const sql::Migration> Migrations() const override { return sqlite::SchemaMigrations(); }
 
  private:
   std::string path() const { return (dir_ / "test.db").string(); }

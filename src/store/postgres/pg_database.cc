@@ -55,4 +55,8 @@ core::Result<std::unique_ptr<PostgresDatabase>> OpenPostgresDatabase(const std::
                                             std::move(post_to_engine));
 }
 
+std::span<const sql::Migration> SchemaMigrations() {
+  return kMigrations;
+}
+
 }  // namespace outdial::store::postgres

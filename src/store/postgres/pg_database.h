@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,5 +33,8 @@ class PostgresDatabase final : public sql::SqlDatabase {
 // Connects twice to `url` (catalog and writer) and applies the embedded migrations.
 core::Result<std::unique_ptr<PostgresDatabase>> OpenPostgresDatabase(const std::string& url,
                                                                      sql::PostToEngine post_to_engine);
+
+// Every migration this build carries, oldest first (upgrade tests apply a prefix of them).
+std::span<const sql::Migration> SchemaMigrations();
 
 }  // namespace outdial::store::postgres

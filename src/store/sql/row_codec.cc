@@ -1,5 +1,9 @@
 #include "store/sql/row_codec.h"
 
+#include <charconv>
+#include <iterator>
+#include <utility>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -32,7 +36,10 @@ bool PlainString(std::string_view text, size_t& i, std::string& out) {
   return true;
 }
 
-bool FastParseFields(std::string_view t, Fields& out) {
+// Reads [["a","b"],...] of plain strings (no escapes), each pair into what `next()` returns (a
+// pair of std::string*); false on anything else (the caller falls back to the JSON library).
+template <typename Next>
+bool FastParsePairs(std::string_view t, Next next) {
   size_t i = 0;
   auto expect = [&](char c) {
     if (i < t.size() && t[i] == c) {
@@ -45,14 +52,31 @@ bool FastParseFields(std::string_view t, Fields& out) {
   if (expect(']')) return i == t.size();
   for (;;) {
     if (!expect('[')) return false;
-    out.emplace_back();
-    if (!PlainString(t, i, out.back().first) || !expect(',') || !PlainString(t, i, out.back().second) ||
-        !expect(']')) {
+    auto [first, second] = next();
+    if (!PlainString(t, i, *first) || !expect(',') || !PlainString(t, i, *second) || !expect(']')) {
       return false;
     }
     if (expect(']')) return i == t.size();
     if (!expect(',')) return false;
   }
+}
+
+// The JSON library's reading of [["a","b"],...]: `next()` as for FastParsePairs.
+template <typename Next>
+core::Result<void> SlowParsePairs(std::string_view text, std::string_view what, Next next) {
+  auto json = ParseJson(text, what);
+  if (!json.ok()) return json.error();
+  if (!json->is_array())
+    return core::MakeError(core::ErrorCode::kInternal, fmt::format("stored {} are not an array", what));
+  for (const auto& pair : *json) {
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
+      return core::MakeError(core::ErrorCode::kInternal, fmt::format("stored {} are not pairs of strings", what));
+    }
+    auto [first, second] = next();
+    *first = pair[0].get<std::string>();
+    *second = pair[1].get<std::string>();
+  }
+  return core::Ok{};
 }
 
 }  // namespace
@@ -97,45 +121,166 @@ bool PlainAscii(std::string_view text) {
 }
 }  // namespace
 
-void AppendFieldsJson(const Fields& fields, std::string& out) {
-  // Written directly when nothing needs escaping (an import writes this for every row); the
-  // JSON library otherwise. Both give the same text: [["name","value"],...] without spaces.
+namespace {
+// [["a","b"],...] of the pairs (first(item), second(item)) of `items`: written directly when
+// nothing needs escaping (an import writes this for every row), by the JSON library otherwise.
+// Both give the same text, without spaces.
+template <typename Items, typename First, typename Second>
+void AppendPairsJson(const Items& items, First first, Second second, std::string& out) {
   bool plain = true;
-  for (const auto& [name, value] : fields) plain = plain && PlainAscii(name) && PlainAscii(value);
+  for (const auto& item : items) plain = plain && PlainAscii(first(item)) && PlainAscii(second(item));
   if (plain) {
     out += '[';
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (i > 0) out += ',';
+    bool comma = false;
+    for (const auto& item : items) {
+      if (std::exchange(comma, true)) out += ',';
       out += "[\"";
-      out += fields[i].first;
+      out += first(item);
       out += "\",\"";
-      out += fields[i].second;
+      out += second(item);
       out += "\"]";
     }
     out += ']';
     return;
   }
   nlohmann::json array = nlohmann::json::array();
-  for (const auto& [name, value] : fields) array.push_back({name, value});
+  for (const auto& item : items) array.push_back({first(item), second(item)});
   // Replace invalid UTF-8 rather than throw: a field value never stops a contact from being stored.
   out += array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+}  // namespace
+
+void AppendFieldsJson(const Fields& fields, std::string& out) {
+  AppendPairsJson(
+      fields, [](const auto& f) -> const std::string& { return f.first; },
+      [](const auto& f) -> const std::string& { return f.second; }, out);
+}
+
+void AppendPhonesJson(const std::vector<core::Phone>& phones, std::string& out) {
+  AppendPairsJson(
+      phones, [](const core::Phone& p) -> const std::string& { return p.number; },
+      [](const core::Phone& p) -> const std::string& { return p.type; }, out);
 }
 
 core::Result<void> ParseFields(std::string_view text, Fields& out) {
   out.clear();
-  if (FastParseFields(text, out)) return core::Ok{};
+  auto next = [&out] {
+    auto& pair = out.emplace_back();
+    return std::pair{&pair.first, &pair.second};
+  };
+  if (FastParsePairs(text, next)) return core::Ok{};
   out.clear();
-  auto json = ParseJson(text, "contact fields");
-  if (!json.ok()) return json.error();
-  if (!json->is_array())
-    return core::MakeError(core::ErrorCode::kInternal, "stored contact fields are not an array");
-  for (const auto& pair : *json) {
-    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
-      return core::MakeError(core::ErrorCode::kInternal, "stored contact fields are not [name, value] pairs");
+  return SlowParsePairs(text, "contact fields", next);
+}
+
+core::Result<void> ParsePhones(std::string_view json, std::string_view counts, std::vector<core::Phone>& out) {
+  out.clear();
+  auto next = [&out] {
+    auto& phone = out.emplace_back();
+    return std::pair{&phone.number, &phone.type};
+  };
+  if (!FastParsePairs(json, next)) {
+    out.clear();
+    if (auto r = SlowParsePairs(json, "contact phones", next); !r.ok()) return r;
+  }
+  // "3,0x,1": each number's attempts, 'x' after an invalid one's, in the numbers' order.
+  size_t i = 0, parsed = 0;
+  for (core::Phone& phone : out) {
+    if (parsed > 0) {
+      if (i >= counts.size() || counts[i] != ',') break;
+      ++i;
     }
-    out.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+    auto [end, ec] = std::from_chars(counts.data() + i, counts.data() + counts.size(), phone.attempts);
+    if (ec != std::errc{}) break;
+    i = static_cast<size_t>(end - counts.data());
+    phone.invalid = i < counts.size() && counts[i] == 'x';
+    if (phone.invalid) ++i;
+    ++parsed;
+  }
+  if (parsed != out.size() || i != counts.size()) {
+    return core::MakeError(core::ErrorCode::kInternal,
+                           fmt::format("stored phone counts '{}' do not match {} numbers", counts, out.size()));
   }
   return core::Ok{};
+}
+
+namespace {
+// A cursor over a load image: the pieces DecodeLoadImage takes in turn; any miss makes ok false.
+struct ImageReader {
+  std::string_view text;
+  size_t i = 0;
+  bool ok = true;
+
+  template <typename Int>
+  Int Number(char end) {
+    Int value{};
+    auto [next, ec] = std::from_chars(text.data() + i, text.data() + text.size(), value);
+    if (ec != std::errc{} || next == text.data() + text.size() || *next != end) {
+      ok = false;
+      return value;
+    }
+    i = static_cast<size_t>(next - text.data()) + 1;
+    return value;
+  }
+  std::string_view Word(char end) {
+    size_t stop = text.find(end, i);
+    if (stop == std::string_view::npos) {
+      ok = false;
+      return {};
+    }
+    std::string_view word = text.substr(i, stop - i);
+    i = stop + 1;
+    return word;
+  }
+  // "<bytes>:<bytes of text>"
+  std::string_view Sized() {
+    auto size = Number<size_t>(':');
+    if (!ok || size > text.size() - i) {
+      ok = false;
+      return {};
+    }
+    std::string_view value = text.substr(i, size);
+    i += size;
+    return value;
+  }
+};
+}  // namespace
+
+core::Result<void> DecodeLoadImage(std::string_view image, core::Contact& c, std::string_view& timezone) {
+  ImageReader r{image};
+  const auto priority = r.Number<int>(' ');
+  const auto attempts_made = r.Number<int>(' ');
+  const auto next_eligible_ms = r.Number<int64_t>(' ');
+  const auto callback = r.Number<int>(' ');
+  const auto callback_agent = r.Number<uint64_t>(' ');
+  const std::string_view state_text = r.Word(' ');
+  const std::string_view outcome_text = r.Word(' ');
+  const std::string_view counts = r.Word('|');
+  timezone = r.Sized();
+  const std::string_view name = r.Sized();
+  const std::string_view fields = r.Sized();
+  const std::string_view phones = r.Sized();
+  auto malformed = [&](std::string_view what) {
+    return core::MakeError(core::ErrorCode::kInternal,
+                           fmt::format("stored contact {} has a malformed load image ({})", c.id.value, what));
+  };
+  if (!r.ok || r.i != image.size()) return malformed("layout");
+  auto state = ContactStateFromString(state_text);
+  if (!state) return malformed("state");
+  c.priority = static_cast<uint8_t>(priority);
+  c.attempts_made = static_cast<uint16_t>(attempts_made);
+  c.next_eligible_at = core::FromEpochMs(next_eligible_ms);
+  c.callback = callback != 0;
+  c.callback_agent = core::AgentId{callback_agent};
+  c.state = *state;
+  c.last_outcome.reset();
+  if (outcome_text != "-") {
+    c.last_outcome = core::OutcomeFromString(outcome_text);
+    if (!c.last_outcome) return malformed("outcome");
+  }
+  c.name.assign(name);
+  if (auto parsed = ParseFields(fields, c.fields); !parsed.ok()) return parsed;
+  return ParsePhones(phones, counts, c.phones);
 }
 
 }  // namespace outdial::store::sql

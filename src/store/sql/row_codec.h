@@ -27,4 +27,29 @@ void AppendFieldsJson(const Fields& fields, std::string& out);
 // Parses what AppendFieldsJson wrote (a fast path for plain strings, the JSON library otherwise).
 core::Result<void> ParseFields(std::string_view json, Fields& out);
 
+// A contact's numbers are two columns of its row: `phones`, the [number, type] pairs in order
+// (the same JSON as `fields`), written once at import, and `phone_counts`, which the writer
+// rewrites: each number's attempts in the same order, comma-separated, with an 'x' after an
+// invalid one's ("3,0x,1"; "" for none).
+void AppendPhonesJson(const std::vector<core::Phone>& phones, std::string& out);
+// `Counted`: core::Phone or engine::ContactRecord::PhoneState (attempts, invalid).
+template <typename Counted>
+void AppendPhoneCounts(const std::vector<Counted>& phones, std::string& out) {
+  for (size_t i = 0; i < phones.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(phones[i].attempts);
+    if (phones[i].invalid) out += 'x';
+  }
+}
+// Fills `out` (cleared) from the two columns; an error when they do not match.
+core::Result<void> ParsePhones(std::string_view json, std::string_view counts, std::vector<core::Phone>& out);
+
+// SQLite's contacts.load_image, a stored generated column (migration 0002): everything the
+// start-up load needs of a row but its id and campaign, in one value, because reading a dozen
+// columns of ten million rows costs SQLite several times what one does. The layout:
+//   "<priority> <attempts_made> <next_eligible_at ms> <callback 0|1> <callback_agent|0> <state>
+//    <last_outcome|-> <phone_counts>|" then timezone, name, fields, phones each as "<bytes>:<text>"
+// Fills every member of `c` but id and campaign_id, and `timezone` (a view into `image`).
+core::Result<void> DecodeLoadImage(std::string_view image, core::Contact& c, std::string_view& timezone);
+
 }  // namespace outdial::store::sql

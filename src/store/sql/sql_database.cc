@@ -120,12 +120,12 @@ constexpr std::string_view kAttemptColumns =
     "id, tenant_id, campaign_id, contact_id, agent_id, number, started_at, answered_at, ended_at, outcome, "
     "reason, sip_code, amd, disposition, notes";
 
-// Contacts are read in id (= import) order in pages: a page of contacts, then their phones as one
-// range scan of the same campaign, merged. Keyset pages serve listing, detail and the start-up load
-// alike, on both dialects (a PostgreSQL result is held in memory, so it must be bounded).
+// Contacts are read in id (= import) order in keyset pages, which serve listing, detail and the
+// start-up load alike, on both dialects (a PostgreSQL result is held in memory, so it must be
+// bounded). A contact's numbers are columns of its row (row_codec.h).
 constexpr std::string_view kContactSelect =
     "SELECT id, campaign_id, name, timezone, priority, fields, state, attempts_made, next_eligible_at, "
-    "last_outcome, callback, callback_agent FROM contacts ";
+    "last_outcome, callback, callback_agent, phones, phone_counts FROM contacts ";
 
 // Every column of kContactSelect but the time zone (column 3), which the caller keeps its own way.
 Result<void> ReadContactColumns(const Query& q, core::Contact& c) {
@@ -143,7 +143,7 @@ Result<void> ReadContactColumns(const Query& q, core::Contact& c) {
   if (!q.IsNull(9)) c.last_outcome = core::OutcomeFromString(q.Text(9));
   c.callback = q.Int(10) != 0;
   c.callback_agent = core::AgentId{q.IsNull(11) ? 0 : static_cast<uint64_t>(q.Int(11))};
-  return Ok{};
+  return ParsePhones(q.Text(12), q.Text(13), c.phones);
 }
 
 Result<void> ReadContactRow(const Query& q, ContactRow& row) {
@@ -182,42 +182,12 @@ class LoadZones {
   uint16_t last_ = 0;
 };
 
-// Appends to each of `entries` (ids ascending, all of `campaign`) its numbers in their order: one
-// range scan of contact_phones' key from the first id to the last, merged. Ids between them that
-// are not in `entries` (a state filter leaves gaps) are skipped. `contact_of` gives an entry's
-// Contact.
-template <typename Entry, typename ContactOf>
-Result<void> MergePhones(Connection& db, core::CampaignId campaign, std::vector<Entry>& entries,
-                         ContactOf contact_of) {
-  if (entries.empty()) return Ok{};
-  Query q(db,
-          "SELECT contact_id, number, type, attempts, invalid FROM contact_phones WHERE campaign_id = $1 AND "
-          "contact_id >= $2 AND contact_id <= $3 ORDER BY contact_id, ord");
-  q.BindAll(campaign.value, contact_of(entries.front()).id.value, contact_of(entries.back()).id.value);
-  size_t i = 0;
-  for (;;) {
-    auto row = q.Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    auto contact_id = static_cast<uint64_t>(q.Int(0));
-    while (i < entries.size() && contact_of(entries[i]).id.value < contact_id) ++i;
-    if (i == entries.size()) break;
-    core::Contact& contact = contact_of(entries[i]);
-    if (contact.id.value != contact_id) continue;
-    core::Phone& phone = contact.phones.emplace_back();
-    phone.number.assign(q.Text(1));
-    phone.type.assign(q.Text(2));
-    phone.attempts = static_cast<uint16_t>(q.Int(3));
-    phone.invalid = q.Int(4) != 0;
-  }
-  return Ok{};
-}
-
 // Hands every contact of `campaign` to the sink in id (= import) order, in batches. Rows come
 // from the table itself over the campaign's id range (`+campaign_id` keeps the planner off the
-// (campaign_id, id) index, whose every row would cost a second lookup into the table), then the
-// batch's phones as one range of contact_phones' primary key, merged. Pages bound a PostgreSQL
-// result, which libpq holds whole.
+// (campaign_id, id) index, whose every row would cost a second lookup into the table). SQLite
+// reads each row's load_image, one value instead of a dozen columns (row_codec.h
+// DecodeLoadImage); PostgreSQL, whose columns cost little more than one, reads the columns. Pages
+// bound a PostgreSQL result, which libpq holds whole.
 Result<void> LoadContacts(Connection& db, core::CampaignId campaign, LoadZones& zones, engine::LoadSink& sink) {
   int64_t after = 0, last = 0;
   {
@@ -229,8 +199,10 @@ Result<void> LoadContacts(Connection& db, core::CampaignId campaign, LoadZones& 
     after = q.Int(0) - 1;
     last = q.Int(1);
   }
-  static const std::string kPage = std::string(kContactSelect) +
-                                   "WHERE id > $2 AND id <= $3 AND +campaign_id = $1 ORDER BY id LIMIT $4";
+  static constexpr std::string_view kRange = "WHERE id > $2 AND id <= $3 AND +campaign_id = $1 ORDER BY id LIMIT $4";
+  static const std::string kColumnsPage = std::string(kContactSelect) + std::string(kRange);
+  static const std::string kImagePage = "SELECT id, load_image FROM contacts " + std::string(kRange);
+  const bool image = db.dialect() == Dialect::kSqlite;
   constexpr size_t kBatch = 16384;
   // Ids are handed out in import order, so the range bounds the count (exact for a campaign
   // imported on its own, an over-estimate when imports of campaigns interleaved).
@@ -240,21 +212,28 @@ Result<void> LoadContacts(Connection& db, core::CampaignId campaign, LoadZones& 
     batch.campaign_size_hint = std::exchange(size_hint, 0);
     batch.contacts.reserve(kBatch);
     {
-      Query q(db, kPage);
+      Query q(db, image ? kImagePage : kColumnsPage);
       q.BindAll(campaign.value, after, last, static_cast<int64_t>(kBatch));
       for (;;) {
         auto row = q.Step();
         if (!row.ok()) return row.error();
         if (!*row) break;
         core::Contact& c = batch.contacts.emplace_back();
-        OD_TRY(ReadContactColumns(q, c));
-        auto zone = zones.Index(q.Text(3));
+        std::string_view timezone;
+        if (image) {
+          c.id = core::ContactId{static_cast<uint64_t>(q.Int(0))};
+          c.campaign_id = campaign;
+          OD_TRY(DecodeLoadImage(q.Text(1), c, timezone));
+        } else {
+          OD_TRY(ReadContactColumns(q, c));
+          timezone = q.Text(3);
+        }
+        auto zone = zones.Index(timezone);
         if (!zone.ok()) return zone.error();
         c.zone = *zone;
       }
     }
     if (batch.contacts.empty()) return Ok{};
-    OD_TRY(MergePhones(db, campaign, batch.contacts, [](core::Contact& c) -> core::Contact& { return c; }));
     after = static_cast<int64_t>(batch.contacts.back().id.value);
     const bool done = batch.contacts.size() < kBatch || after >= last;
     batch.zone_names = zones.names();
@@ -286,8 +265,7 @@ Result<void> ReadContactPage(Connection& db, core::CampaignId campaign, int64_t 
       OD_TRY(ReadContactRow(q, out.back()));
     }
   }
-  if (out.empty()) return Ok{};
-  return MergePhones(db, campaign, out, [](ContactRow& r) -> core::Contact& { return r.contact; });
+  return Ok{};
 }
 
 Result<ContactRow> ReadOneContact(Connection& db, core::ContactId id) {
@@ -300,18 +278,6 @@ Result<ContactRow> ReadOneContact(Connection& db, core::ContactId id) {
     if (!found.ok()) return found.error();
     if (!*found) return NotFound("contact");
     OD_TRY(ReadContactRow(q, row));
-  }
-  Query q(
-      db,
-      "SELECT number, type, attempts, invalid FROM contact_phones WHERE campaign_id = $1 AND contact_id = $2 "
-      "ORDER BY ord");
-  q.BindAll(row.contact.campaign_id.value, id.value);
-  for (;;) {
-    auto r = q.Step();
-    if (!r.ok()) return r.error();
-    if (!*r) break;
-    row.contact.phones.push_back(
-        core::Phone{q.String(0), q.String(1), static_cast<uint16_t>(q.Int(2)), q.Int(3) != 0});
   }
   return row;
 }
@@ -333,30 +299,27 @@ void BindOutcomeAndCallback(Query& q, const std::optional<core::Outcome>& last_o
   }
 }
 
-// The mutable part of a contact (what the engine's ContactRecord carries).
+// The mutable part of a contact (what the engine's ContactRecord carries), its numbers' counts
+// included: they are a column of the same row, so a dial costs no page of another table. A record
+// without phones leaves the counts as they are.
 Result<void> WriteContactRecord(Connection& db, const engine::ContactRecord& c) {
-  Query q(db,
-          "UPDATE contacts SET state = $2, attempts_made = $3, next_eligible_at = $4, last_outcome = $5, "
-          "callback = $6, callback_agent = $7 WHERE id = $1");
+  static constexpr std::string_view kSet =
+      "UPDATE contacts SET state = $2, attempts_made = $3, next_eligible_at = $4, last_outcome = $5, "
+      "callback = $6, callback_agent = $7";
+  static const std::string kWithCounts = std::string(kSet) + ", phone_counts = $8 WHERE id = $1";
+  static const std::string kWithoutCounts = std::string(kSet) + " WHERE id = $1";
+  Query q(db, c.phones.empty() ? kWithoutCounts : kWithCounts);
   q.BindAll(c.id.value, core::ToString(c.state), static_cast<int64_t>(c.attempts_made),
             core::ToEpochMs(c.next_eligible_at));
   BindOutcomeAndCallback(q, c.last_outcome, c.callback, c.callback_agent);
+  if (!c.phones.empty()) {
+    std::string counts;
+    AppendPhoneCounts(c.phones, counts);
+    q.Bind(counts);
+  }
   OD_TRY(q.Run());
   if (q.Changes() == 0)
     return MakeError(ErrorCode::kNotFound, fmt::format("No such contact {}.", c.id.value));
-  if (c.phones.empty()) return Ok{};
-  // Only a number whose counts changed is written: an unchanged row costs a lookup but no page in
-  // the WAL (most actions change no number: skip, remove, wrap-up, a reservation).
-  Query p(
-      db,
-      "UPDATE contact_phones SET attempts = $4, invalid = $5 WHERE campaign_id = $1 AND contact_id = $2 AND "
-      "ord = $3 AND (attempts <> $4 OR invalid <> $5)");
-  for (size_t i = 0; i < c.phones.size(); ++i) {
-    p.Rebind();
-    p.BindAll(c.campaign_id.value, c.id.value, static_cast<int64_t>(i),
-              static_cast<int64_t>(c.phones[i].attempts), c.phones[i].invalid);
-    OD_TRY(p.Run());
-  }
   return Ok{};
 }
 
@@ -505,7 +468,12 @@ core::Result<void> Migrate(Connection& connection, std::span<const Migration> mi
   auto current = SchemaVersion(connection);
   if (!current.ok()) return current.error();
   const int newest = migrations.empty() ? 0 : migrations.back().version;
-  return InTransaction(connection, [&]() -> Result<void> {
+  // SQLite rebuilds a table to change it (migration 0002): with foreign keys on, dropping the old
+  // table would cascade into its children. The pragma is a no-op inside a transaction, so it is set
+  // around it, and the keys are checked before the commit instead.
+  const bool sqlite = connection.dialect() == Dialect::kSqlite;
+  if (sqlite && *current < newest) OD_TRY(connection.Exec("PRAGMA foreign_keys=OFF"));
+  auto migrated = InTransaction(connection, [&]() -> Result<void> {
     // Servers sharing a PostgreSQL database migrate one at a time.
     if (connection.dialect() == Dialect::kPostgres) {
       OD_TRY(connection.Exec("LOCK TABLE schema_migrations IN EXCLUSIVE MODE"));
@@ -529,8 +497,20 @@ core::Result<void> Migrate(Connection& connection, std::span<const Migration> mi
       q.BindAll(m.version, m.name, WallNowMs());
       OD_TRY(q.Run());
     }
+    if (sqlite && *version < newest) {
+      Query check(connection, "PRAGMA foreign_key_check");
+      auto broken = check.Step();
+      if (!broken.ok()) return broken.error();
+      if (*broken) {
+        return MakeError(ErrorCode::kInternal,
+                         fmt::format("migrating to version {} left a row of {} without its parent", newest,
+                                     check.Text(0)));
+      }
+    }
     return Ok{};
   });
+  if (sqlite && *current < newest) OD_TRY(connection.Exec("PRAGMA foreign_keys=ON"));
+  return migrated;
 }
 
 // ---- writer -------------------------------------------------------------------------------------
@@ -980,9 +960,6 @@ core::Result<void> SqlDatabase::DeleteCampaign(core::TenantId tenant, core::Camp
     Query a(db, "DELETE FROM attempts WHERE campaign_id = $1");
     a.Bind(campaign.value);
     OD_TRY(a.Run());
-    Query p(db, "DELETE FROM contact_phones WHERE campaign_id = $1");
-    p.Bind(campaign.value);
-    OD_TRY(p.Run());
     Query c(db, "DELETE FROM contacts WHERE campaign_id = $1");
     c.Bind(campaign.value);
     OD_TRY(c.Run());
@@ -1009,24 +986,28 @@ core::Result<void> SqlDatabase::InsertContacts(core::TenantId tenant, core::Camp
     // the n ids up to last_insert_rowid(), which spares RETURNING's table of results (~8 % of
     // bench_import's insert time).
     const bool returning = db.dialect() == Dialect::kPostgres;
-    std::string fields;
+    std::string fields, phones, counts;
     std::vector<uint64_t> ids;
     for (size_t begin = 0; begin < rows.size(); begin += kRowsPerInsert) {
       const size_t n = std::min(kRowsPerInsert, rows.size() - begin);
       Query c(db, MultiRowInsert("INSERT INTO contacts (campaign_id, name, timezone, priority, fields, state, "
-                                 "attempts_made, next_eligible_at, last_outcome, callback, callback_agent)",
-                                 11, n, returning ? " RETURNING id" : ""));
-      size_t phones = 0;
+                                 "attempts_made, next_eligible_at, last_outcome, callback, callback_agent, "
+                                 "phones, phone_counts)",
+                                 13, n, returning ? " RETURNING id" : ""));
       for (size_t i = begin; i < begin + n; ++i) {
         const ContactRow& row = rows[i];
         const core::Contact& k = row.contact;
-        phones += k.phones.size();
         fields.clear();
         AppendFieldsJson(k.fields, fields);
         c.BindAll(campaign.value, k.name, row.timezone, static_cast<int64_t>(k.priority), fields,
                   core::ToString(k.state), static_cast<int64_t>(k.attempts_made),
                   core::ToEpochMs(k.next_eligible_at));
         BindOutcomeAndCallback(c, k.last_outcome, k.callback, k.callback_agent);
+        phones.clear();
+        AppendPhonesJson(k.phones, phones);
+        counts.clear();
+        AppendPhoneCounts(k.phones, counts);
+        c.BindAll(phones, counts);
       }
       ids.clear();
       if (returning) {
@@ -1050,34 +1031,6 @@ core::Result<void> SqlDatabase::InsertContacts(core::TenantId tenant, core::Camp
       for (size_t i = 0; i < n; ++i) {
         rows[begin + i].contact.id = core::ContactId{ids[i]};
         rows[begin + i].contact.campaign_id = campaign;
-      }
-      // The chunk's phones, again many per statement (statements of kRowsPerInsert phones and one
-      // for the rest, so that few distinct texts are prepared).
-      size_t done = 0;
-      auto write_phones = [&](size_t count, size_t& contact, size_t& ord) -> Result<void> {
-        Query p(db, MultiRowInsert("INSERT INTO contact_phones (campaign_id, contact_id, ord, number, type, "
-                                   "attempts, invalid)",
-                                   7, count, ""));
-        for (size_t bound = 0; bound < count;) {
-          const core::Contact& k = rows[contact].contact;
-          if (ord == k.phones.size()) {
-            ++contact;
-            ord = 0;
-            continue;
-          }
-          const core::Phone& ph = k.phones[ord];
-          p.BindAll(campaign.value, k.id.value, static_cast<int64_t>(ord), ph.number, ph.type,
-                    static_cast<int64_t>(ph.attempts), ph.invalid);
-          ++ord;
-          ++bound;
-        }
-        return p.Run();
-      };
-      size_t contact = begin, ord = 0;
-      while (done < phones) {
-        const size_t count = std::min(kRowsPerInsert, phones - done);
-        OD_TRY(write_phones(count, contact, ord));
-        done += count;
       }
     }
     return Ok{};

@@ -38,6 +38,10 @@ class SqliteDatabase final : public sql::SqlDatabase {
 
 }  // namespace
 
+std::span<const sql::Migration> SchemaMigrations() {
+  return kMigrations;
+}
+
 int LatestSchemaVersion() {
   return std::size(kMigrations) == 0 ? 0 : std::end(kMigrations)[-1].version;
 }

@@ -2,6 +2,8 @@
 // store/sql/sql_database.h), the embedded migrations applied on open.
 #pragma once
 
+#include <span>
+
 #include <memory>
 #include <string>
 
@@ -17,5 +19,7 @@ core::Result<std::unique_ptr<sql::SqlDatabase>> OpenSqliteDatabase(const std::st
 
 // The newest schema version this build knows.
 int LatestSchemaVersion();
+// Every migration this build carries, oldest first (upgrade tests apply a prefix of them).
+std::span<const sql::Migration> SchemaMigrations();
 
 }  // namespace outdial::store::sqlite
