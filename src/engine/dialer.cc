@@ -531,13 +531,15 @@ struct Dialer::Impl {
   }
 
   // Puts a callable or scheduled contact (held by nobody) into its queue.
-  void Enqueue(CampaignRt& camp, uint32_t index) {
+  void Enqueue(CampaignRt& camp, uint32_t index) { Enqueue(camp, index, Now()); }
+  // `now`: the event's Now(), read once by a caller that enqueues many (the start-up load).
+  void Enqueue(CampaignRt& camp, uint32_t index, TimePoint now) {
     Contact& c = camp.contacts[index];
     assert(c.state == ContactState::kCallable || c.state == ContactState::kScheduled);
     const bool personal = c.callback && c.callback_agent.valid();
     core::ContactQueue* queue = &SlotFor(camp, c.zone).queue;
-    if (personal) queue = c.next_eligible_at > Now() ? &camp.personal_pending : &camp.personal[c.callback_agent];
-    if (c.next_eligible_at > Now()) {
+    if (personal) queue = c.next_eligible_at > now ? &camp.personal_pending : &camp.personal[c.callback_agent];
+    if (c.next_eligible_at > now) {
       if (c.state != ContactState::kScheduled) SetContactState(camp, c, ContactState::kScheduled);
       queue->PushWaiting(KeyOf(c, index), c.next_eligible_at);
       ArmWakeAt(camp, c.next_eligible_at);
@@ -1744,6 +1746,7 @@ core::Result<void> Dialer::AddContacts(CampaignId id, std::vector<core::Contact>
     ReserveGeometric(camp->holds, contacts.size());
     ReserveGeometric(camp->checked_state, contacts.size());
     camp->index_by_id.Reserve(contacts.size());
+    const TimePoint now = impl_->Now();
     for (auto& c : contacts) {
       auto index = static_cast<uint32_t>(camp->contacts.size());
       c.campaign_id = id;
@@ -1757,7 +1760,7 @@ core::Result<void> Dialer::AddContacts(CampaignId id, std::vector<core::Contact>
       camp->contacts.push_back(std::move(c));
       const Contact& stored = camp->contacts.back();
       if (stored.state == ContactState::kCallable || stored.state == ContactState::kScheduled) {
-        impl_->Enqueue(*camp, index);
+        impl_->Enqueue(*camp, index, now);
       }
     }
   });

@@ -96,7 +96,9 @@ core::Result<core::CampaignSettings> ParseCampaignSettings(std::string_view text
 std::optional<core::ContactState> ContactStateFromString(std::string_view text) {
   for (int s = 0; s < core::kContactStateCount; ++s) {
     auto state = static_cast<core::ContactState>(s);
-    if (core::ToString(state) == text) return state;
+    const std::string_view name = core::ToString(state);
+    // The first letter rules out most (this runs for every contact at start-up).
+    if (!name.empty() && !text.empty() && name[0] == text[0] && name == text) return state;
   }
   return std::nullopt;
 }
@@ -248,6 +250,7 @@ struct ImageReader {
 
 core::Result<void> DecodeLoadImage(std::string_view image, core::Contact& c, std::string_view& timezone) {
   ImageReader r{image};
+  const auto campaign = r.Number<uint64_t>(' ');
   const auto priority = r.Number<int>(' ');
   const auto attempts_made = r.Number<int>(' ');
   const auto next_eligible_ms = r.Number<int64_t>(' ');
@@ -267,6 +270,7 @@ core::Result<void> DecodeLoadImage(std::string_view image, core::Contact& c, std
   if (!r.ok || r.i != image.size()) return malformed("layout");
   auto state = ContactStateFromString(state_text);
   if (!state) return malformed("state");
+  c.campaign_id = core::CampaignId{campaign};
   c.priority = static_cast<uint8_t>(priority);
   c.attempts_made = static_cast<uint16_t>(attempts_made);
   c.next_eligible_at = core::FromEpochMs(next_eligible_ms);

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -158,6 +162,16 @@ class LoadZones {
  public:
   Result<uint16_t> Index(std::string_view name) {
     if (last_ < names_.size() && names_[last_] == name) return last_;
+    // A campaign usually has a handful of zones, interleaved: comparing them all costs less than
+    // hashing the name.
+    if (names_.size() <= kLinear) {
+      for (size_t i = 0; i < names_.size(); ++i) {
+        if (names_[i] == name) {
+          last_ = static_cast<uint16_t>(i);
+          return last_;
+        }
+      }
+    }
     if (auto it = index_.find(name); it != index_.end()) {
       last_ = it->second;
       return last_;
@@ -177,70 +191,136 @@ class LoadZones {
     using is_transparent = void;
     size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
   };
+  static constexpr size_t kLinear = 8;
   std::vector<std::string> names_;
   std::unordered_map<std::string, uint16_t, Hash, std::equal_to<>> index_;
   uint16_t last_ = 0;
 };
 
-// Hands every contact of `campaign` to the sink in id (= import) order, in batches. Rows come
-// from the table itself over the campaign's id range (`+campaign_id` keeps the planner off the
-// (campaign_id, id) index, whose every row would cost a second lookup into the table). SQLite
-// reads each row's load_image, one value instead of a dozen columns (row_codec.h
-// DecodeLoadImage); PostgreSQL, whose columns cost little more than one, reads the columns. Pages
-// bound a PostgreSQL result, which libpq holds whole.
-Result<void> LoadContacts(Connection& db, core::CampaignId campaign, LoadZones& zones, engine::LoadSink& sink) {
-  int64_t after = 0, last = 0;
-  {
-    Query q(db, "SELECT MIN(id), MAX(id) FROM contacts WHERE campaign_id = $1");
-    q.Bind(campaign.value);
-    auto row = q.Step();
-    if (!row.ok()) return row.error();
-    if (!*row || q.IsNull(0)) return Ok{};
-    after = q.Int(0) - 1;
-    last = q.Int(1);
-  }
-  static constexpr std::string_view kRange = "WHERE id > $2 AND id <= $3 AND +campaign_id = $1 ORDER BY id LIMIT $4";
-  static const std::string kColumnsPage = std::string(kContactSelect) + std::string(kRange);
-  static const std::string kImagePage = "SELECT id, load_image FROM contacts " + std::string(kRange);
-  const bool image = db.dialect() == Dialect::kSqlite;
-  constexpr size_t kBatch = 16384;
-  // Ids are handed out in import order, so the range bounds the count (exact for a campaign
-  // imported on its own, an over-estimate when imports of campaigns interleaved).
-  size_t size_hint = static_cast<size_t>(last - after);
-  for (;;) {
-    engine::ContactLoadBatch batch;
-    batch.campaign_size_hint = std::exchange(size_hint, 0);
-    batch.contacts.reserve(kBatch);
+// Hands every contact of `campaign` to the sink in id (= import) order, in batches: the
+// campaign's id range cut into chunks of kChunkIds ids, read by `readers` (one thread each, the
+// calling thread the first, each with its own LoadZones) that take chunks in turn and hand them to
+// the sink in chunk order. A reader keeps at most one chunk waiting for its turn, so memory stays
+// bounded and the sink is called by one thread at a time.
+// A chunk is one query over the table itself (`+campaign_id` keeps the planner off the
+// (campaign_id, id) index, whose every row would cost a second lookup into the table), bounded by
+// its id range, which bounds a PostgreSQL result (libpq holds it whole). SQLite reads each row's
+// load_image, one value instead of a dozen columns (row_codec.h DecodeLoadImage); PostgreSQL, whose
+// columns cost little more than one, reads the columns.
+class ContactLoader {
+ public:
+  static constexpr int64_t kChunkIds = 16384;
+
+  ContactLoader(std::span<Connection* const> readers, engine::LoadSink& sink) : readers_(readers), sink_(sink) {}
+
+  Result<void> Load(core::CampaignId campaign) {
+    int64_t first = 0, last = 0;
     {
-      Query q(db, image ? kImagePage : kColumnsPage);
-      q.BindAll(campaign.value, after, last, static_cast<int64_t>(kBatch));
-      for (;;) {
-        auto row = q.Step();
-        if (!row.ok()) return row.error();
-        if (!*row) break;
-        core::Contact& c = batch.contacts.emplace_back();
-        std::string_view timezone;
-        if (image) {
-          c.id = core::ContactId{static_cast<uint64_t>(q.Int(0))};
-          c.campaign_id = campaign;
-          OD_TRY(DecodeLoadImage(q.Text(1), c, timezone));
-        } else {
-          OD_TRY(ReadContactColumns(q, c));
-          timezone = q.Text(3);
-        }
-        auto zone = zones.Index(timezone);
-        if (!zone.ok()) return zone.error();
-        c.zone = *zone;
-      }
+      Query q(*readers_[0], "SELECT MIN(id), MAX(id) FROM contacts WHERE campaign_id = $1");
+      q.Bind(campaign.value);
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row || q.IsNull(0)) return Ok{};
+      first = q.Int(0);
+      last = q.Int(1);
     }
-    if (batch.contacts.empty()) return Ok{};
-    after = static_cast<int64_t>(batch.contacts.back().id.value);
-    const bool done = batch.contacts.size() < kBatch || after >= last;
-    batch.zone_names = zones.names();
-    sink.OnContacts(campaign, std::move(batch));
-    if (done) return Ok{};
+    campaign_ = campaign;
+    first_ = first;
+    last_ = last;
+    chunks_ = (last - first) / kChunkIds + 1;
+    next_chunk_ = 0;
+    next_turn_ = 0;
+    error_.reset();
+    std::vector<std::thread> threads;
+    for (size_t r = 1; r < readers_.size() && static_cast<int64_t>(r) < chunks_; ++r) {
+      threads.emplace_back([this, r] { Read(*readers_[r]); });
+    }
+    Read(*readers_[0]);
+    for (std::thread& t : threads) t.join();
+    if (error_) return *error_;
+    return Ok{};
   }
-}
+
+ private:
+  void Read(Connection& db) {
+    static const std::string kColumns =
+        std::string(kContactSelect) + "WHERE id >= $2 AND id < $3 AND +campaign_id = $1 ORDER BY id";
+    // The campaign is the image's first number: compared here, it costs SQLite no second column.
+    static const std::string kImage = "SELECT id, load_image FROM contacts WHERE id >= $1 AND id < $2 ORDER BY id";
+    const bool image = db.dialect() == Dialect::kSqlite;
+    LoadZones zones;
+    for (;;) {
+      int64_t chunk = 0;
+      {
+        std::lock_guard lock(mutex_);
+        if (error_ || next_chunk_ == chunks_) return;
+        chunk = next_chunk_++;
+      }
+      engine::ContactLoadBatch batch;
+      // Ids are handed out in import order, so the range bounds the count (exact for a campaign
+      // imported on its own, an over-estimate when imports of campaigns interleaved).
+      if (chunk == 0) batch.campaign_size_hint = static_cast<size_t>(last_ - first_ + 1);
+      auto read = ReadChunk(db, image ? kImage : kColumns, image, first_ + chunk * kChunkIds, zones, batch);
+      std::unique_lock lock(mutex_);
+      turn_.wait(lock, [&] { return error_ || next_turn_ == chunk; });
+      if (error_) return;
+      if (!read.ok()) {
+        error_ = read.error();
+        turn_.notify_all();
+        return;
+      }
+      // The sink is called by the reader whose turn it is, one at a time (the mutex orders them).
+      if (!batch.contacts.empty()) {
+        batch.zone_names = zones.names();
+        sink_.OnContacts(campaign_, std::move(batch));
+      }
+      ++next_turn_;
+      turn_.notify_all();
+    }
+  }
+
+  Result<void> ReadChunk(Connection& db, const std::string& sql, bool image, int64_t from, LoadZones& zones,
+                         engine::ContactLoadBatch& batch) {
+    batch.contacts.reserve(static_cast<size_t>(kChunkIds));
+    Query q(db, sql);
+    if (image) {
+      q.BindAll(from, from + kChunkIds);
+    } else {
+      q.BindAll(campaign_.value, from, from + kChunkIds);
+    }
+    for (;;) {
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return Ok{};
+      core::Contact& c = batch.contacts.emplace_back();
+      std::string_view timezone;
+      if (image) {
+        c.id = core::ContactId{static_cast<uint64_t>(q.Int(0))};
+        OD_TRY(DecodeLoadImage(q.Text(1), c, timezone));
+        if (c.campaign_id != campaign_) {  // another campaign's contact within the id range
+          batch.contacts.pop_back();
+          continue;
+        }
+      } else {
+        OD_TRY(ReadContactColumns(q, c));
+        timezone = q.Text(3);
+      }
+      auto zone = zones.Index(timezone);
+      if (!zone.ok()) return zone.error();
+      c.zone = *zone;
+    }
+  }
+
+  const std::span<Connection* const> readers_;
+  engine::LoadSink& sink_;
+  core::CampaignId campaign_;
+  int64_t first_ = 0, last_ = 0, chunks_ = 0;
+  std::mutex mutex_;
+  std::condition_variable turn_;
+  int64_t next_chunk_ = 0;  // the next chunk a reader takes
+  int64_t next_turn_ = 0;   // the chunk the sink gets next
+  std::optional<Error> error_;
+};
 
 // Reads up to `limit` contacts of `campaign` with id > after (optionally in one state) into `out`,
 // with their phones.
@@ -1207,9 +1287,13 @@ core::Result<engine::RecoveryReport> SqlDatabase::Recover(core::TimePoint now) {
 core::Result<void> SqlDatabase::Load(engine::LoadSink& sink) {
   std::lock_guard lock(catalog_mutex_);
   Connection& db = *catalog_;
-  // One snapshot for the whole load.
-  OD_TRY(db.Exec(db.dialect() == Dialect::kPostgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-                                                    : "BEGIN"));
+  // One snapshot for the whole load, shared by the extra contact readers (a thread each; this
+  // thread is the first). Two readers fill two cores, a third thread (the engine's) takes the rows.
+  const size_t wanted = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4) - 1;
+  auto extra = BeginLoadSnapshot(db, wanted);
+  if (!extra.ok()) return extra.error();
+  std::vector<Connection*> readers{&db};
+  for (auto& c : *extra) readers.push_back(c.get());
   auto body = [&]() -> Result<void> {
     {
       static const std::string kSql = fmt::format("SELECT {} FROM tenants ORDER BY id", kTenantColumns);
@@ -1247,8 +1331,8 @@ core::Result<void> SqlDatabase::Load(engine::LoadSink& sink) {
         sink.OnCampaign(*c);
       }
     }
-    LoadZones zones;
-    for (core::CampaignId campaign : campaigns) OD_TRY(LoadContacts(db, campaign, zones, sink));
+    ContactLoader contacts(readers, sink);
+    for (core::CampaignId campaign : campaigns) OD_TRY(contacts.Load(campaign));
     {
       Query q(db,
               "SELECT tenant_id, list, number, added_at, source FROM dnc_entries ORDER BY tenant_id, list, "
@@ -1288,8 +1372,16 @@ core::Result<void> SqlDatabase::Load(engine::LoadSink& sink) {
     return Ok{};
   };
   auto r = body();
+  for (auto& c : *extra) (void)c->Exec("COMMIT");
   (void)db.Exec(r.ok() ? "COMMIT" : "ROLLBACK");
   return r;
+}
+
+core::Result<std::vector<std::unique_ptr<Connection>>> SqlDatabase::BeginLoadSnapshot(Connection& catalog,
+                                                                                      size_t /*wanted*/) {
+  OD_TRY(catalog.Exec(catalog.dialect() == Dialect::kPostgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                                              : "BEGIN"));
+  return std::vector<std::unique_ptr<Connection>>{};
 }
 
 }  // namespace outdial::store::sql

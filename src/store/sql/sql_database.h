@@ -126,6 +126,14 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   };
   virtual MaintenanceFigures maintenance() const { return {}; }
 
+  // Begins on `catalog` the read transaction of the start-up load (one snapshot for all of it) and
+  // returns up to `wanted` more connections reading that same snapshot, each in its own read
+  // transaction, so that the load reads contacts on several threads. The default (PostgreSQL,
+  // REPEATABLE READ) gives none: the catalog connection reads alone. Called with the catalog
+  // locked.
+  virtual core::Result<std::vector<std::unique_ptr<Connection>>> BeginLoadSnapshot(Connection& catalog,
+                                                                                   size_t wanted);
+
   // Runs `fn` while neither connection of this store writes: the writer thread waits between two
   // groups and the catalog connection is locked. SQLite's checkpointer holds writers this way for
   // the few milliseconds it takes to copy the WAL's last frames, so that the WAL starts over.

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/wal_checkpointer.h"
@@ -16,9 +18,46 @@ namespace {
 class SqliteDatabase final : public sql::SqlDatabase {
  public:
   SqliteDatabase(std::unique_ptr<SqliteConnection> catalog, std::unique_ptr<SqliteConnection> writer,
-                 sql::PostToEngine post, std::unique_ptr<WalCheckpointer> checkpointer)
+                 sql::PostToEngine post, std::unique_ptr<WalCheckpointer> checkpointer, std::string path,
+                 SqliteOptions options)
       : sql::SqlDatabase(std::move(catalog), std::move(writer), std::move(post)),
-        checkpointer_(std::move(checkpointer)) {}
+        checkpointer_(std::move(checkpointer)),
+        path_(std::move(path)),
+        options_(options) {}
+
+  // A read transaction sees the database as of its first read, and SQLite cannot hand a snapshot
+  // to another connection: the snapshots are taken while a write lock (on a connection of its own,
+  // which also holds off other processes) keeps anyone from committing, so they are the same.
+  core::Result<std::vector<std::unique_ptr<sql::Connection>>> BeginLoadSnapshot(sql::Connection& catalog,
+                                                                                size_t wanted) override {
+    std::vector<std::unique_ptr<sql::Connection>> readers;
+    auto lock = SqliteConnection::Open(path_, options_);
+    if (!lock.ok()) return lock.error();
+    if (auto r = (*lock)->Exec("BEGIN IMMEDIATE"); !r.ok()) return r.error();
+    auto begin = [](sql::Connection& c) -> core::Result<void> {
+      if (auto r = c.Exec("BEGIN"); !r.ok()) return r;
+      sql::Query first_read(c, "SELECT COUNT(*) FROM schema_migrations");
+      auto row = first_read.Step();
+      if (!row.ok()) return row.error();
+      return core::Ok{};
+    };
+    auto r = begin(catalog);
+    for (size_t i = 0; r.ok() && i < wanted; ++i) {
+      auto reader = SqliteConnection::Open(path_, options_);
+      if (!reader.ok()) {
+        r = reader.error();
+        break;
+      }
+      r = begin(**reader);
+      readers.push_back(std::move(*reader));
+    }
+    (void)(*lock)->Exec("ROLLBACK");
+    if (!r.ok()) {
+      (void)catalog.Exec("ROLLBACK");
+      return r.error();
+    }
+    return readers;
+  }
 
   MaintenanceFigures maintenance() const override {
     const WalCheckpointer::Counters& c = checkpointer_->counters();
@@ -34,6 +73,8 @@ class SqliteDatabase final : public sql::SqlDatabase {
 
  private:
   std::unique_ptr<WalCheckpointer> checkpointer_;
+  const std::string path_;
+  const SqliteOptions options_;
 };
 
 }  // namespace
@@ -71,7 +112,7 @@ core::Result<std::unique_ptr<sql::SqlDatabase>> OpenSqliteDatabase(const std::st
   });
   if (!checkpointer.ok()) return checkpointer.error();
   auto opened = std::make_unique<SqliteDatabase>(std::move(*catalog), std::move(*writer), std::move(post_to_engine),
-                                                 std::move(*checkpointer));
+                                                 std::move(*checkpointer), path, options);
   database->store(opened.get());
   return std::unique_ptr<sql::SqlDatabase>(std::move(opened));
 }

@@ -16,6 +16,12 @@
 -- them before it commits). Ids keep their values and AUTOINCREMENT its high-water mark.
 CREATE TABLE contacts_v2 (
   id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  -- First in the record, so that reading it does not walk the header past the other columns.
+  load_image        TEXT GENERATED ALWAYS AS (
+    printf('%d %d %d %d %d %d %s %s %s|%d:%s%d:%s%d:%s%d:%s', campaign_id, priority, attempts_made, next_eligible_at, callback,
+           coalesce(callback_agent, 0), state, coalesce(last_outcome, '-'), phone_counts,
+           length(CAST(timezone AS BLOB)), timezone, length(CAST(name AS BLOB)), name,
+           length(CAST(fields AS BLOB)), fields, length(CAST(phones AS BLOB)), phones)) STORED,
   campaign_id       INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
   name              TEXT NOT NULL,
   timezone          TEXT NOT NULL,
@@ -31,11 +37,6 @@ CREATE TABLE contacts_v2 (
   claimed_until     INTEGER,
   phones            TEXT NOT NULL,      -- JSON array of [number (E.164), type] pairs, in order
   phone_counts      TEXT NOT NULL,      -- "3,0x,1": attempts per number, 'x' after an invalid one's
-  load_image        TEXT GENERATED ALWAYS AS (
-    printf('%d %d %d %d %d %s %s %s|%d:%s%d:%s%d:%s%d:%s', priority, attempts_made, next_eligible_at, callback,
-           coalesce(callback_agent, 0), state, coalesce(last_outcome, '-'), phone_counts,
-           length(CAST(timezone AS BLOB)), timezone, length(CAST(name AS BLOB)), name,
-           length(CAST(fields AS BLOB)), fields, length(CAST(phones AS BLOB)), phones)) STORED,
   UNIQUE (campaign_id, id)
 );
 
