@@ -158,7 +158,6 @@ core::Result<StartupReport> RecoverAndLoad(engine::Catalog& catalog, engine::Dia
   auto side = std::make_shared<EngineSide>(EngineSide{dialer, {}, {}, {}, {}, 0});
   DialerLoadSink sink(side, run_on_engine);
   auto loaded = catalog.Load(sink);
-  if (getenv("OD_DEBUG_LOAD")) fprintf(stderr, "catalog load returned after %.2f s\n", Since(start));
   // Statuses last, on the engine thread; the wait is also the barrier for every task posted above.
   wait_engine([side] {
     if (side->error) return;

@@ -619,6 +619,14 @@ void SqlDatabase::Commit(engine::WriteBatch batch, std::function<void(core::Resu
   queue_cv_.notify_one();
 }
 
+void SqlDatabase::RunBetweenGroups(std::function<void(Connection&)> task) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    between_groups_.push_back(std::move(task));
+  }
+  queue_cv_.notify_one();
+}
+
 void SqlDatabase::Flush() {
   std::unique_lock lock(queue_mutex_);
   uint64_t target = enqueued_;
@@ -638,20 +646,19 @@ uint64_t SqlDatabase::transactions_written() const {
 void SqlDatabase::WriterLoop() {
   for (;;) {
     std::vector<Pending> group;
+    std::vector<std::function<void(Connection&)>> tasks;
     {
       std::unique_lock lock(queue_mutex_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, nothing left
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty() || !between_groups_.empty(); });
+      tasks.swap(between_groups_);
+      if (queue_.empty() && tasks.empty()) return;  // stopping, nothing left
       group.reserve(queue_.size());
       for (auto& p : queue_) group.push_back(std::move(p));
       queue_.clear();
     }
-    std::vector<core::Result<void>> results;
-    {
-      std::unique_lock gate(writer_gate_);
-      hold_done_.wait(gate, [this] { return hold_wanted_.load() == 0; });
-      results = WriteGroup(group);
-    }
+    for (auto& task : tasks) task(*writer_);
+    if (group.empty()) continue;
+    std::vector<core::Result<void>> results = WriteGroup(group);
     // Callbacks go out in Commit order, after the transaction is durable.
     for (size_t i = 0; i < group.size(); ++i) {
       if (!group[i].on_durable) continue;

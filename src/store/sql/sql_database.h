@@ -134,22 +134,12 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   virtual core::Result<std::vector<std::unique_ptr<Connection>>> BeginLoadSnapshot(Connection& catalog,
                                                                                    size_t wanted);
 
-  // Runs `fn` while neither connection of this store writes: the writer thread waits between two
-  // groups and the catalog connection is locked. SQLite's checkpointer holds writers this way for
-  // the few milliseconds it takes to copy the WAL's last frames, so that the WAL starts over.
-  // The writer thread yields the gate at its next group (a plain mutex it takes back at once
-  // would keep the holder waiting for seconds under load).
-  template <typename Fn>
-  void WithWritersHeld(Fn&& fn) {
-    hold_wanted_.fetch_add(1);
-    {
-      std::lock_guard writer(writer_gate_);
-      std::lock_guard catalog(catalog_mutex_);
-      fn();
-      hold_wanted_.fetch_sub(1);
-    }
-    hold_done_.notify_all();
-  }
+  // Runs `task` on the writer thread with the writer's connection, outside any transaction,
+  // before its next group (at once when it is idle). Any thread; returns at once. SQLite's
+  // checkpointer has the WAL's last frames copied this way, so that the writer's next commit
+  // starts the WAL over (store/sqlite/wal_checkpointer.h). Tasks still queued at destruction run
+  // before the writer stops.
+  void RunBetweenGroups(std::function<void(Connection&)> task);
 
  protected:
   // For dialect-specific extensions (PostgreSQL's ClaimContacts): run `fn` with the catalog
@@ -173,14 +163,12 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   std::unique_ptr<Connection> catalog_;
 
   std::unique_ptr<Connection> writer_;
-  std::mutex writer_gate_;  // held by the writer thread while it writes a group
-  std::atomic<int> hold_wanted_{0};       // WithWritersHeld callers waiting for or holding the gate
-  std::condition_variable hold_done_;     // with writer_gate_: hold_wanted_ fell
   PostToEngine post_;
   mutable std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
   std::condition_variable done_cv_;
   std::deque<Pending> queue_;
+  std::vector<std::function<void(Connection&)>> between_groups_;  // RunBetweenGroups tasks
   uint64_t enqueued_ = 0;
   uint64_t done_ = 0;
   uint64_t transactions_ = 0;

@@ -104,12 +104,17 @@ core::Result<std::unique_ptr<sql::SqlDatabase>> OpenSqliteDatabase(const std::st
       return r.error();
     }
   }
-  // The checkpointer starts before the database object exists: it holds writers through it once
-  // it is there (nothing commits before).
+  // The checkpointer starts before the database object exists: it hands the writer its last
+  // passes once it is there (nothing commits before). The database stops the checkpointer before
+  // its writer thread, so the pointer never dangles while the checkpointer runs.
   auto database = std::make_shared<std::atomic<sql::SqlDatabase*>>(nullptr);
-  auto checkpointer = WalCheckpointer::Start(path, options, [database](const std::function<void()>& fn) {
-    if (sql::SqlDatabase* db = database->load()) db->WithWritersHeld(fn);
-  });
+  auto checkpointer =
+      WalCheckpointer::Start(path, options, [database](std::function<void(sql::Connection&)> pass) {
+        sql::SqlDatabase* db = database->load();
+        if (db == nullptr) return false;
+        db->RunBetweenGroups(std::move(pass));
+        return true;
+      });
   if (!checkpointer.ok()) return checkpointer.error();
   auto opened = std::make_unique<SqliteDatabase>(std::move(*catalog), std::move(*writer), std::move(post_to_engine),
                                                  std::move(*checkpointer), path, options);
