@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <algorithm>
 #include <filesystem>
 #include <functional>
@@ -87,15 +88,19 @@ TEST_F(WalCheckpointerTest, UnderSteadyWritesTheWalStartsOverInsteadOfGrowing) {
   ASSERT_TRUE(writer.ok());
   ASSERT_TRUE((*writer)->Exec("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").ok());
   // The last passes the checkpointer hands over, run by this thread between its transactions as
-  // SqlDatabase's writer thread does.
+  // SqlDatabase's writer thread does; the checkpointer waits for each.
   std::mutex mutex;
-  std::vector<std::function<void(sql::Connection&)>> between;
+  std::condition_variable ran;
+  const std::function<void(sql::Connection&)>* pending = nullptr;
+  bool writing = true;
   auto checkpointer = WalCheckpointer::Start(
       path_, {},
-      [&](std::function<void(sql::Connection&)> pass) {
-        std::lock_guard lock(mutex);
-        between.push_back(std::move(pass));
-        return true;
+      [&](const std::function<void(sql::Connection&)>& pass) {
+        std::unique_lock lock(mutex);
+        if (!writing) return false;
+        pending = &pass;
+        ran.wait(lock, [&] { return pending == nullptr || !writing; });
+        return pending == nullptr;
       },
       // At the process's priority: the test is of the restart, on machines as loaded as CI's.
       std::chrono::milliseconds(2), 0);
@@ -106,16 +111,24 @@ TEST_F(WalCheckpointerTest, UnderSteadyWritesTheWalStartsOverInsteadOfGrowing) {
   // from one that grows.
   uintmax_t largest_wal = 0;
   for (int i = 0; i < 60000; ++i) {
-    std::vector<std::function<void(sql::Connection&)>> passes;
     {
       std::lock_guard lock(mutex);
-      passes.swap(between);
+      if (pending != nullptr) {
+        (*pending)(**writer);
+        pending = nullptr;
+        ran.notify_all();
+      }
     }
-    for (auto& pass : passes) pass(**writer);
     ASSERT_TRUE((*writer)->Exec("INSERT INTO t (v) VALUES (hex(randomblob(2000)))").ok());
     std::error_code ec;
     largest_wal = std::max(largest_wal, std::filesystem::file_size(path_ + "-wal", ec));
   }
+  {
+    std::lock_guard lock(mutex);
+    writing = false;  // a pass handed over now is refused: no writer runs it any more
+    pending = nullptr;
+  }
+  ran.notify_all();
   EXPECT_GE((*checkpointer)->counters().restarts.load(), 2u);
   // A WAL that never starts over holds every page written (about the database's size); the bound
   // is loose because a loaded machine (sanitizers, parallel tests) can starve the checkpointer.

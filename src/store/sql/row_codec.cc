@@ -261,7 +261,6 @@ core::Result<void> DecodeLoadImage(std::string_view image, core::Contact& c, std
   const std::string_view counts = r.Word('|');
   timezone = r.Sized();
   const std::string_view name = r.Sized();
-  const std::string_view fields = r.Sized();
   const std::string_view phones = r.Sized();
   auto malformed = [&](std::string_view what) {
     return core::MakeError(core::ErrorCode::kInternal,
@@ -283,7 +282,6 @@ core::Result<void> DecodeLoadImage(std::string_view image, core::Contact& c, std
     if (!c.last_outcome) return malformed("outcome");
   }
   c.name.assign(name);
-  if (auto parsed = ParseFields(fields, c.fields); !parsed.ok()) return parsed;
   return ParsePhones(phones, counts, c.phones);
 }
 

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <limits>
 #include <mutex>
+#include <future>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -246,7 +247,8 @@ class ContactLoader {
     static const std::string kColumns =
         std::string(kContactSelect) + "WHERE id >= $2 AND id < $3 AND +campaign_id = $1 ORDER BY id";
     // The campaign is the image's first number: compared here, it costs SQLite no second column.
-    static const std::string kImage = "SELECT id, load_image FROM contacts WHERE id >= $1 AND id < $2 ORDER BY id";
+    static const std::string kImage =
+        "SELECT id, load_image, fields FROM contacts WHERE id >= $1 AND id < $2 ORDER BY id";
     const bool image = db.dialect() == Dialect::kSqlite;
     LoadZones zones;
     for (;;) {
@@ -301,6 +303,7 @@ class ContactLoader {
           batch.contacts.pop_back();
           continue;
         }
+        OD_TRY(ParseFields(q.Text(2), c.fields));
       } else {
         OD_TRY(ReadContactColumns(q, c));
         timezone = q.Text(3);
@@ -619,12 +622,18 @@ void SqlDatabase::Commit(engine::WriteBatch batch, std::function<void(core::Resu
   queue_cv_.notify_one();
 }
 
-void SqlDatabase::RunBetweenGroups(std::function<void(Connection&)> task) {
+void SqlDatabase::RunOnWriterAlone(const std::function<void(Connection&)>& task) {
+  std::lock_guard catalog(catalog_mutex_);
+  std::promise<void> ran;
   {
     std::lock_guard lock(queue_mutex_);
-    between_groups_.push_back(std::move(task));
+    between_groups_.push_back([&](Connection& writer) {
+      task(writer);
+      ran.set_value();
+    });
   }
   queue_cv_.notify_one();
+  ran.get_future().wait();
 }
 
 void SqlDatabase::Flush() {

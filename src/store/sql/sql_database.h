@@ -135,11 +135,12 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
                                                                                    size_t wanted);
 
   // Runs `task` on the writer thread with the writer's connection, outside any transaction,
-  // before its next group (at once when it is idle). Any thread; returns at once. SQLite's
-  // checkpointer has the WAL's last frames copied this way, so that the writer's next commit
-  // starts the WAL over (store/sqlite/wal_checkpointer.h). Tasks still queued at destruction run
-  // before the writer stops.
-  void RunBetweenGroups(std::function<void(Connection&)> task);
+  // before its next group (at once when it is idle), with the catalog connection locked so that
+  // nothing else of this store writes meanwhile; returns once it ran. Any thread but the writer's
+  // and none holding the catalog. SQLite's checkpointer has the WAL's last frames copied this way,
+  // so that the next commit starts the WAL over (store/sqlite/wal_checkpointer.h): the writer
+  // waits only for the task, never for the (low-priority) caller.
+  void RunOnWriterAlone(const std::function<void(Connection&)>& task);
 
  protected:
   // For dialect-specific extensions (PostgreSQL's ClaimContacts): run `fn` with the catalog

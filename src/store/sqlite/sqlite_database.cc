@@ -109,10 +109,10 @@ core::Result<std::unique_ptr<sql::SqlDatabase>> OpenSqliteDatabase(const std::st
   // its writer thread, so the pointer never dangles while the checkpointer runs.
   auto database = std::make_shared<std::atomic<sql::SqlDatabase*>>(nullptr);
   auto checkpointer =
-      WalCheckpointer::Start(path, options, [database](std::function<void(sql::Connection&)> pass) {
+      WalCheckpointer::Start(path, options, [database](const std::function<void(sql::Connection&)>& pass) {
         sql::SqlDatabase* db = database->load();
         if (db == nullptr) return false;
-        db->RunBetweenGroups(std::move(pass));
+        db->RunOnWriterAlone(pass);
         return true;
       });
   if (!checkpointer.ok()) return checkpointer.error();

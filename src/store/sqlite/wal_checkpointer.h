@@ -15,15 +15,15 @@
 // writes never leave time for. Past kRestartFrames the checkpointer fdatasyncs both files (so that
 // SQLite's syncs find little to write) and hands the last pass to the writer (`between_writes`):
 // the writer thread runs it on its own connection between two transactions, a few milliseconds,
-// and its next commit starts the WAL over. The writer, at normal priority, is never left waiting
-// for this thread.
+// while this thread keeps the catalog connection from writing (an import), and the next commit
+// starts the WAL over. The writer, at normal priority, is never left waiting for this thread.
 // Durability is unchanged: a commit is in the WAL either way (synchronous=NORMAL: safe against a
 // crash of the process; a checkpoint fsyncs the WAL before it copies and the database after).
 //
 // Threading: constructed and destroyed by the owner of the database; the checkpoint thread uses
-// only its own connection, the last pass the writer's. The destructor stops and joins the thread
-// (the last connection to close checkpoints what is left, as SQLite does); a last pass still
-// queued on the writer may run after it, touching only the shared counters.
+// only its own connection, the last pass the writer's (this thread waits for it). The destructor
+// stops and joins the thread (the last connection to close checkpoints what is left, as SQLite
+// does).
 #pragma once
 
 #include <atomic>
@@ -56,13 +56,15 @@ class WalCheckpointer {
   // kHoldFrames frames arrive while it ran.
   static constexpr int kCatchUpPasses = 2;
   static constexpr int64_t kHoldFrames = 256;
+  // A WAL this long (64 MB) is handed to the writer as it is (see Tick).
+  static constexpr int64_t kCatchUpFrames = 16384;
   // The checkpoint thread's nice value (0: the process's priority).
   static constexpr int kBackgroundNice = 19;
   // Runs its argument on the database's writer thread with the writer's connection, between two
-  // of its transactions, soon; returns at once (SqlDatabase::RunBetweenGroups), false when there
-  // is no writer to run it (yet). Empty: no writer in this process to ask, the WAL starts over
-  // only when writes pause.
-  using BetweenWrites = std::function<bool(std::function<void(sql::Connection&)>)>;
+  // of its transactions, while no other connection of the database in this process writes, and
+  // returns once it ran (SqlDatabase::RunOnWriterAlone); false when there is no writer (yet).
+  // Empty: no writer in this process to ask, the WAL starts over only when writes pause.
+  using BetweenWrites = std::function<bool(const std::function<void(sql::Connection&)>&)>;
 
   struct Counters {
     std::atomic<uint64_t> checkpoints{0};  // PASSIVE checkpoints run
@@ -79,7 +81,7 @@ class WalCheckpointer {
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
-  const Counters& counters() const { return shared_->counters; }
+  const Counters& counters() const { return counters_; }
 
  private:
   WalCheckpointer(std::unique_ptr<SqliteConnection> connection, std::string path, BetweenWrites between_writes,
@@ -107,15 +109,7 @@ class WalCheckpointer {
   uint64_t last_backfilled_ = 0;
   int64_t last_log_frames_ = 0;
   std::chrono::steady_clock::time_point last_hold_{};
-  // Shared with the last pass queued on the writer, which may outlive this object.
-  struct Shared {
-    Counters counters;
-    // A last pass is queued or running on the writer: this thread runs none meanwhile (two
-    // checkpoints cannot run at once, and the writer's would find nothing to do).
-    std::atomic<bool> pass_pending{false};
-  };
-  const std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
-  Counters& counters_ = shared_->counters;
+  Counters counters_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
