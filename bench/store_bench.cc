@@ -35,6 +35,7 @@
 #include "engine/dialer.h"
 #include "store/open.h"
 #include "store/postgres/pg_database.h"
+#include "store/sql/row_codec.h"
 #include "telephony/sim/sim_telephony.h"
 
 namespace outdial {
@@ -114,8 +115,8 @@ core::Result<void> SeedRaw(engine::Catalog& catalog, const std::string& path, in
   sqlite3_stmt* contact = nullptr;
   sqlite3_prepare_v2(raw,
                      "INSERT INTO contacts (campaign_id, name, timezone, priority, fields, state, attempts_made, "
-                     "next_eligible_at, callback, phones, phone_counts) VALUES (?1, ?2, ?3, ?4, '[]', 'callable', "
-                     "0, 0, 0, ?5, '0')",
+                     "next_eligible_at, callback, phones, phone_counts, load_image) VALUES (?1, ?2, ?3, ?4, '[]', "
+                     "'callable', 0, 0, 0, ?5, '0', ?6)",
                      -1, &contact, nullptr);
   const char* zones[] = {"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"};
   const auto campaign = static_cast<int64_t>(f->campaign.value);
@@ -128,6 +129,14 @@ core::Result<void> SeedRaw(engine::Catalog& catalog, const std::string& path, in
     sqlite3_bind_text(contact, 3, zones[done % 4], -1, SQLITE_STATIC);
     sqlite3_bind_int64(contact, 4, done % 13 == 0 ? 10 : 0);
     sqlite3_bind_text(contact, 5, phones.data(), static_cast<int>(phones.size()), SQLITE_TRANSIENT);
+    // The row's load image, as InsertContacts writes it (store/sql/row_codec.h).
+    core::Contact c;
+    c.name = name;
+    c.priority = static_cast<uint8_t>(done % 13 == 0 ? 10 : 0);
+    c.phones.push_back(core::Phone{fmt::format("+1{:010d}", 2015550000 + done), "", 0, false});
+    std::string image;
+    store::sql::AppendLoadImage(f->campaign, c, zones[done % 4], image);
+    sqlite3_bind_text(contact, 6, image.data(), static_cast<int>(image.size()), SQLITE_TRANSIENT);
     ok = sqlite3_step(contact) == SQLITE_DONE;
     sqlite3_reset(contact);
     if (contacts >= 1'000'000 && (done + 1) % 1'000'000 == 0) std::cerr << fmt::format("seeded {}\n", done + 1);

@@ -248,6 +248,27 @@ struct ImageReader {
 };
 }  // namespace
 
+void AppendLoadImage(core::CampaignId campaign, const core::Contact& c, std::string_view timezone,
+                     std::string& out) {
+  auto appender = std::back_inserter(out);
+  fmt::format_to(appender, "{} {} {} {} {} {} {} {} ", campaign.value, c.priority, c.attempts_made,
+                 core::ToEpochMs(c.next_eligible_at), c.callback ? 1 : 0, c.callback_agent.value,
+                 core::ToString(c.state), c.last_outcome ? core::ToString(*c.last_outcome) : std::string_view("-"));
+  AppendPhoneCounts(c.phones, out);
+  out += '|';
+  auto sized = [&](std::string_view text) {
+    fmt::format_to(appender, "{}:", text.size());
+    out += text;
+  };
+  sized(timezone);
+  sized(c.name);
+  const size_t at = out.size();
+  out += "0:";  // the numbers' JSON, its size written once known
+  AppendPhonesJson(c.phones, out);
+  const std::string size = std::to_string(out.size() - at - 2);
+  out.replace(at, 1, size);
+}
+
 core::Result<void> DecodeLoadImage(std::string_view image, core::Contact& c, std::string_view& timezone) {
   ImageReader r{image};
   const auto campaign = r.Number<uint64_t>(' ');

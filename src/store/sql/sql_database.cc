@@ -1082,14 +1082,20 @@ core::Result<void> SqlDatabase::InsertContacts(core::TenantId tenant, core::Camp
     // the n ids up to last_insert_rowid(), which spares RETURNING's table of results (~8 % of
     // bench_import's insert time).
     const bool returning = db.dialect() == Dialect::kPostgres;
-    std::string fields, phones, counts;
+    // SQLite's rows carry their load image (row_codec.h; PostgreSQL has none).
+    const bool image = db.dialect() == Dialect::kSqlite;
+    std::string fields, phones, counts, load_image;
     std::vector<uint64_t> ids;
     for (size_t begin = 0; begin < rows.size(); begin += kRowsPerInsert) {
       const size_t n = std::min(kRowsPerInsert, rows.size() - begin);
-      Query c(db, MultiRowInsert("INSERT INTO contacts (campaign_id, name, timezone, priority, fields, state, "
-                                 "attempts_made, next_eligible_at, last_outcome, callback, callback_agent, "
-                                 "phones, phone_counts)",
-                                 13, n, returning ? " RETURNING id" : ""));
+      Query c(db, image ? MultiRowInsert("INSERT INTO contacts (campaign_id, name, timezone, priority, fields, "
+                                         "state, attempts_made, next_eligible_at, last_outcome, callback, "
+                                         "callback_agent, phones, phone_counts, load_image)",
+                                         14, n, "")
+                        : MultiRowInsert("INSERT INTO contacts (campaign_id, name, timezone, priority, fields, "
+                                         "state, attempts_made, next_eligible_at, last_outcome, callback, "
+                                         "callback_agent, phones, phone_counts)",
+                                         13, n, returning ? " RETURNING id" : ""));
       for (size_t i = begin; i < begin + n; ++i) {
         const ContactRow& row = rows[i];
         const core::Contact& k = row.contact;
@@ -1104,6 +1110,11 @@ core::Result<void> SqlDatabase::InsertContacts(core::TenantId tenant, core::Camp
         counts.clear();
         AppendPhoneCounts(k.phones, counts);
         c.BindAll(phones, counts);
+        if (image) {
+          load_image.clear();
+          AppendLoadImage(campaign, k, row.timezone, load_image);
+          c.Bind(load_image);
+        }
       }
       ids.clear();
       if (returning) {
