@@ -849,6 +849,31 @@ TEST_P(StoreContract, LoadGivesEveryContactAsItsPageDoes) {
   EXPECT_EQ(loaded[2].timezone, "Europe/Berlin");
 }
 
+// Recovery rewrites contacts by statements of its own: the load still gives what the pages give.
+TEST_P(StoreContract, LoadAfterRecoveryGivesEveryContactAsItsPageDoes) {
+  auto t = MakeTenant("t");
+  auto c = MakeCampaign(t.id);
+  auto rows = Insert(t.id, c.id, 3);
+  engine::WriteBatch batch;
+  for (int i = 0; i < 2; ++i) {
+    core::Contact k = rows[i].contact;
+    k.state = ContactState::kInProgress;
+    batch.contacts.push_back(engine::ToRecord(k));
+  }
+  batch.attempts.push_back(Attempt(21, c, rows[0], kT0));  // rows[0] dialing, rows[1] offered
+  ASSERT_TRUE(CommitAndWait(std::move(batch)).ok());
+  ASSERT_TRUE(db_->Recover(FromEpochMs(kT0 + 60'000)).ok());
+  CollectingSink sink;
+  ASSERT_TRUE(db_->Load(sink).ok());
+  auto page = db_->ListContacts(t.id, c.id, std::nullopt, 100, "");
+  ASSERT_TRUE(page.ok());
+  const auto& loaded = sink.contacts[c.id.value];
+  ASSERT_EQ(loaded.size(), 3u);
+  for (size_t i = 0; i < loaded.size(); ++i) EXPECT_EQ(Describe(loaded[i]), Describe(page->items[i])) << i;
+  EXPECT_EQ(loaded[0].contact.state, ContactState::kScheduled);  // interrupted: the retry delay
+  EXPECT_EQ(loaded[1].contact.state, ContactState::kCallable);   // released as it was
+}
+
 // Drops every table of the test's database: what is left is an empty database of no version.
 void WipeSchema(sql::Connection& db) {
   if (db.dialect() == sql::Dialect::kPostgres) {

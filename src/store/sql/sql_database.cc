@@ -382,6 +382,19 @@ void BindOutcomeAndCallback(Query& q, const std::optional<core::Outcome>& last_o
   }
 }
 
+// SQLite: the SET clause that rewrites the head of a row's load_image (row_codec.h, migration
+// 0002) from the new values of the columns it holds, given as SQL expressions (parameters, or a
+// column name for one the statement leaves as it is: in SET, a column is its value before the
+// update). Every UPDATE of those columns includes it.
+std::string SqliteImageHead(std::string_view attempts_made, std::string_view next_eligible_at,
+                            std::string_view callback, std::string_view callback_agent, std::string_view state,
+                            std::string_view last_outcome, std::string_view phone_counts) {
+  return fmt::format(
+      "load_image = printf('%d %d %d %d %d %d %s %s %s', campaign_id, priority, {}, {}, {}, coalesce({}, 0), {}, "
+      "coalesce({}, '-'), {}) || substr(load_image, instr(load_image, '|'))",
+      attempts_made, next_eligible_at, callback, callback_agent, state, last_outcome, phone_counts);
+}
+
 // The mutable part of a contact (what the engine's ContactRecord carries), its numbers' counts
 // included: they are a column of the same row, so a dial costs no page of another table. A record
 // without phones leaves the counts as they are.
@@ -391,7 +404,15 @@ Result<void> WriteContactRecord(Connection& db, const engine::ContactRecord& c) 
       "callback = $6, callback_agent = $7";
   static const std::string kWithCounts = std::string(kSet) + ", phone_counts = $8 WHERE id = $1";
   static const std::string kWithoutCounts = std::string(kSet) + " WHERE id = $1";
-  Query q(db, c.phones.empty() ? kWithoutCounts : kWithCounts);
+  static const std::string kSqliteWithCounts =
+      std::string(kSet) + ", phone_counts = $8, " + SqliteImageHead("$3", "$4", "$6", "$7", "$2", "$5", "$8") +
+      " WHERE id = $1";
+  static const std::string kSqliteWithoutCounts =
+      std::string(kSet) + ", " + SqliteImageHead("$3", "$4", "$6", "$7", "$2", "$5", "phone_counts") +
+      " WHERE id = $1";
+  const bool sqlite = db.dialect() == Dialect::kSqlite;
+  Query q(db, c.phones.empty() ? (sqlite ? kSqliteWithoutCounts : kWithoutCounts)
+                               : (sqlite ? kSqliteWithCounts : kWithCounts));
   q.BindAll(c.id.value, core::ToString(c.state), static_cast<int64_t>(c.attempts_made),
             core::ToEpochMs(c.next_eligible_at));
   BindOutcomeAndCallback(q, c.last_outcome, c.callback, c.callback_agent);
@@ -1296,10 +1317,15 @@ core::Result<engine::RecoveryReport> SqlDatabase::Recover(core::TimePoint now) {
       ++report.contacts_rescheduled;
     }
     // Whatever is still in progress was held by an offer or a reservation: it goes back untouched.
-    Query release(
-        db,
-        "UPDATE contacts SET state = CASE WHEN next_eligible_at > $1 THEN 'scheduled' ELSE 'callable' END "
-        "WHERE state = 'in_progress'");
+    static constexpr std::string_view kReleasedState =
+        "CASE WHEN next_eligible_at > $1 THEN 'scheduled' ELSE 'callable' END";
+    static const std::string kRelease =
+        fmt::format("UPDATE contacts SET state = {} WHERE state = 'in_progress'", kReleasedState);
+    static const std::string kSqliteRelease = fmt::format(
+        "UPDATE contacts SET state = {}, {} WHERE state = 'in_progress'", kReleasedState,
+        SqliteImageHead("attempts_made", "next_eligible_at", "callback", "callback_agent", kReleasedState,
+                        "last_outcome", "phone_counts"));
+    Query release(db, db.dialect() == Dialect::kSqlite ? kSqliteRelease : kRelease);
     release.Bind(core::ToEpochMs(now));
     OD_TRY(release.Run());
     report.contacts_released = release.Changes();

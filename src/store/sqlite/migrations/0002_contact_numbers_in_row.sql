@@ -10,8 +10,9 @@
 -- store/sql/row_codec.h (AppendLoadImage, DecodeLoadImage). Reading one value per row instead of
 -- a dozen is most of what makes a start-up with 10,000,000 contacts take seconds rather than half
 -- a minute. The insert writes it (computed in C++: as a stored generated column it cost an import
--- 2.7 µs a row); the trigger below rewrites its head, the part an UPDATE can change, after any
--- update of those columns, so that no writer can leave it behind.
+-- 2.7 µs a row), and every UPDATE of the columns in its head (up to its '|') rewrites the head in
+-- the same statement (store/sql/sql_database.cc kSqliteImageHead; a trigger doing it cost the
+-- writer a sixth of its rate). The tail (time zone, name, numbers) never changes.
 --
 -- SQLite cannot add a stored column to a table, so the table is rebuilt (the procedure of
 -- https://sqlite.org/lang_altertable.html: the migration runs with foreign keys off and checks
@@ -72,17 +73,3 @@ DROP TABLE contacts;
 ALTER TABLE contacts_v2 RENAME TO contacts;
 CREATE INDEX contacts_campaign_state ON contacts(campaign_id, state, id);
 CREATE INDEX contacts_in_progress ON contacts(id) WHERE state = 'in_progress';
-
--- The head of load_image (up to its '|') follows the columns an UPDATE changes; the tail (time
--- zone, name, numbers) is written once, at the insert.
-CREATE TRIGGER contacts_load_image
-AFTER UPDATE OF campaign_id, priority, attempts_made, next_eligible_at, callback, callback_agent, state,
-                last_outcome, phone_counts ON contacts
-BEGIN
-  UPDATE contacts
-     SET load_image = printf('%d %d %d %d %d %d %s %s %s', NEW.campaign_id, NEW.priority, NEW.attempts_made,
-                             NEW.next_eligible_at, NEW.callback, coalesce(NEW.callback_agent, 0), NEW.state,
-                             coalesce(NEW.last_outcome, '-'), NEW.phone_counts)
-                      || substr(NEW.load_image, instr(NEW.load_image, '|'))
-   WHERE id = NEW.id;
-END;
