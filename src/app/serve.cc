@@ -50,7 +50,7 @@ void CollectCheckpointMetrics(const store::sql::SqlDatabase& db, std::vector<api
   family("outdial_sqlite_checkpoint_pages_total", "WAL pages copied back into the database file", f.pages);
   family("outdial_sqlite_wal_restarts_total", "Times the WAL started over from its beginning", f.restarts);
   family("outdial_sqlite_checkpoint_holds_total",
-         "Checkpoints that held the writers so that a WAL past 8 MB could start over", f.holds);
+         "Last checkpoint passes the writer ran between its groups so that a WAL past 8 MB could start over", f.holds);
 }
 
 core::Error ConfigError(const std::string& key, const std::string& problem) {

@@ -203,11 +203,12 @@ class LoadZones {
 // calling thread the first, each with its own LoadZones) that take chunks in turn and hand them to
 // the sink in chunk order. A reader keeps at most one chunk waiting for its turn, so memory stays
 // bounded and the sink is called by one thread at a time.
-// A chunk is one query over the table itself (`+campaign_id` keeps the planner off the
-// (campaign_id, id) index, whose every row would cost a second lookup into the table), bounded by
-// its id range, which bounds a PostgreSQL result (libpq holds it whole). SQLite reads each row's
-// load_image, one value instead of a dozen columns (row_codec.h DecodeLoadImage); PostgreSQL, whose
-// columns cost little more than one, reads the columns.
+// A chunk is one query over the table's primary key, bounded by its id range, which bounds a
+// PostgreSQL result (libpq holds it whole). SQLite reads each row's load_image and fields, two
+// values instead of a dozen columns (row_codec.h DecodeLoadImage), and skips another campaign's
+// rows by the image's campaign; PostgreSQL, whose columns cost little more than one, reads the
+// columns (`+campaign_id` keeps its planner off the (campaign_id, id) index, whose every row would
+// cost a second lookup into the table).
 class ContactLoader {
  public:
   static constexpr int64_t kChunkIds = 16384;
