@@ -9,6 +9,7 @@
 #include <future>
 #include <optional>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -198,6 +199,16 @@ class LoadZones {
   uint16_t last_ = 0;
 };
 
+// The smallest and largest contact id of `campaign`; nullopt when it has no contacts.
+Result<std::optional<std::pair<int64_t, int64_t>>> CampaignIdRange(Connection& db, core::CampaignId campaign) {
+  Query q(db, "SELECT MIN(id), MAX(id) FROM contacts WHERE campaign_id = $1");
+  q.Bind(campaign.value);
+  auto row = q.Step();
+  if (!row.ok()) return row.error();
+  if (!*row || q.IsNull(0)) return std::optional<std::pair<int64_t, int64_t>>{};
+  return std::optional<std::pair<int64_t, int64_t>>{std::pair{q.Int(0), q.Int(1)}};
+}
+
 // Hands every contact of `campaign` to the sink in id (= import) order, in batches: the
 // campaign's id range cut into chunks of kChunkIds ids, read by `readers` (one thread each, the
 // calling thread the first, each with its own LoadZones) that take chunks in turn and hand them to
@@ -216,16 +227,10 @@ class ContactLoader {
   ContactLoader(std::span<Connection* const> readers, engine::LoadSink& sink) : readers_(readers), sink_(sink) {}
 
   Result<void> Load(core::CampaignId campaign) {
-    int64_t first = 0, last = 0;
-    {
-      Query q(*readers_[0], "SELECT MIN(id), MAX(id) FROM contacts WHERE campaign_id = $1");
-      q.Bind(campaign.value);
-      auto row = q.Step();
-      if (!row.ok()) return row.error();
-      if (!*row || q.IsNull(0)) return Ok{};
-      first = q.Int(0);
-      last = q.Int(1);
-    }
+    auto range = CampaignIdRange(*readers_[0], campaign);
+    if (!range.ok()) return range.error();
+    if (!*range) return Ok{};
+    const auto [first, last] = **range;
     campaign_ = campaign;
     first_ = first;
     last_ = last;
@@ -984,13 +989,10 @@ core::Result<void> SqlDatabase::ForEachAttempt(core::TenantId tenant, core::Camp
   {
     std::lock_guard lock(catalog_mutex_);
     OD_TRY(CheckCampaign(*catalog_, tenant, campaign));
-    Query q(*catalog_, "SELECT MIN(id), MAX(id) FROM contacts WHERE campaign_id = $1");
-    q.Bind(campaign.value);
-    auto row = q.Step();
-    if (!row.ok()) return row.error();
-    if (!*row || q.IsNull(0)) return Ok{};
-    first = q.Int(0);
-    last = q.Int(1);
+    auto range = CampaignIdRange(*catalog_, campaign);
+    if (!range.ok()) return range.error();
+    if (!*range) return Ok{};
+    std::tie(first, last) = **range;
   }
   // The campaign's contacts lie in [first, last] (ids are handed out in import order), so one range
   // of the attempts_contact index (contact_id, started_at, id) holds its attempts already sorted;
