@@ -169,7 +169,7 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   std::condition_variable queue_cv_;
   std::condition_variable done_cv_;
   std::deque<Pending> queue_;
-  std::vector<std::function<void(Connection&)>> between_groups_;  // RunBetweenGroups tasks
+  std::vector<std::function<void(Connection&)>> between_groups_;  // RunOnWriterAlone tasks
   uint64_t enqueued_ = 0;
   uint64_t done_ = 0;
   uint64_t transactions_ = 0;

@@ -100,7 +100,7 @@ void WalCheckpointer::Tick() {
   // priority, on a busy machine) or the disk keeps up, and the writer, syncing itself, is slowed
   // to what the disk takes instead of the WAL growing as long as the load lasts.
   // bench_store commit --rate 20000: the writer's part 12 ms (median) without any of this, 6-7 ms
-  // with the syncs alone, 3-4 ms with the passes too.
+  // with the syncs alone, 2-5 ms with the passes too.
   const bool catch_up = log_frames < kCatchUpFrames;
   int64_t arrived_before = std::numeric_limits<int64_t>::max();
   for (int pass = 0; catch_up && pass < kCatchUpPasses; ++pass) {
