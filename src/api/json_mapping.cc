@@ -97,6 +97,7 @@ struct EventVisitor {
               {"started_at", core::ToEpochMs(e.started_at)},
               {"can_cancel", e.can_cancel}};
     if (e.answered_at) j["answered_at"] = core::ToEpochMs(*e.answered_at);
+    if (e.connected_at) j["connected_at"] = core::ToEpochMs(*e.connected_at);
     if (e.amd_result) j["amd_result"] = std::string(core::ToString(*e.amd_result));
     if (e.outcome) j["outcome"] = std::string(core::ToString(*e.outcome));
     return j;
@@ -297,7 +298,9 @@ Json AttemptToJson(const engine::AttemptRecord& a) {
           {"number", a.number},
           {"started_at", core::ToEpochMs(a.started_at)},
           {"answered_at", TimeOrNull(a.answered_at)},
+          {"connected_at", TimeOrNull(a.connected_at)},
           {"ended_at", TimeOrNull(a.ended_at)},
+          {"wrapped_up_at", TimeOrNull(a.wrapped_up_at)},
           {"outcome", a.outcome ? Json(std::string(core::ToString(*a.outcome))) : Json(nullptr)},
           {"reason_code", a.reason ? Json(std::string(core::ToString(*a.reason))) : Json(nullptr)},
           {"sip_code", a.sip_code != 0 ? Json(a.sip_code) : Json(nullptr)},

@@ -117,16 +117,6 @@ std::string_view ToString(CallState state) {
   return "ended";
 }
 
-bool CanTransition(CallState from, CallState to) {
-  switch (from) {
-    case CallState::kDialing: return to == CallState::kRinging || to == CallState::kConnected || to == CallState::kEnded;
-    case CallState::kRinging: return to == CallState::kConnected || to == CallState::kEnded;
-    case CallState::kConnected: return to == CallState::kEnded;
-    case CallState::kEnded: return false;
-  }
-  return false;
-}
-
 std::string_view ToString(CampaignStatus status) {
   switch (status) {
     case CampaignStatus::kDraft: return "draft";

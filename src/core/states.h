@@ -1,6 +1,8 @@
-// The pure state machines of PRODUCT.md §4 and §5: agent states, the reservation/offer life cycle
-// and the customer call. The engine asks these tables whether a step is legal before it takes it,
-// so an illegal transition is a bug caught in one place (and by the soak test), not a silent drift.
+// The states of PRODUCT.md §4 and §5: agents, reservations, offer actions, calls and campaigns.
+// The engine asks these tables whether an agent or campaign step is legal before it takes it (an
+// illegal agent transition fails an assertion, an illegal campaign one is refused with 409), so
+// an illegal transition is a bug caught in one place. The customer call's progress has a machine
+// of its own (call_machine.h).
 #pragma once
 
 #include <optional>
@@ -33,9 +35,9 @@ enum class OfferAction { kAccept, kSkip, kRemove, kCancel };
 std::string_view ToString(OfferAction action);
 std::optional<OfferAction> OfferActionFromString(std::string_view text);
 
+// What API.md shows of a call; its progress is core::CallPhase, decided by call_machine.h.
 enum class CallState { kDialing, kRinging, kConnected, kEnded };
 std::string_view ToString(CallState state);
-bool CanTransition(CallState from, CallState to);
 
 enum class CampaignStatus { kDraft, kRunning, kPaused, kStopped };
 std::string_view ToString(CampaignStatus status);

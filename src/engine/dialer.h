@@ -1,4 +1,5 @@
-// Dialer: the outbound preview engine. It owns every live object (tenants, campaigns with their
+// Dialer: the outbound preview engine (the thin front of engine/dialer/engine.h, which maps each
+// concern to its part). It owns every live object (tenants, campaigns with their
 // contact queues, agents, reservations, offers, calls) and runs the core state machines on them:
 // reservation calls, offers with the server-owned countdown, accept/skip/remove/cancel, the
 // customer call with CPA, wrap-up with dispositions, retries, calling windows, DNC, attempt limits
@@ -201,8 +202,7 @@ class Dialer final : public TelephonyListener {
   std::vector<std::string> CheckChangedInvariants();
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<struct Engine> engine_;  // the parts: engine/dialer/engine.h
 };
 
 }  // namespace outdial::engine

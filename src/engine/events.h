@@ -75,7 +75,8 @@ struct CallEvent {
   std::string number;
   core::CallState state = core::CallState::kDialing;
   TimePoint started_at{};
-  std::optional<TimePoint> answered_at;
+  std::optional<TimePoint> answered_at;   // the far end answered, before any CPA verdict
+  std::optional<TimePoint> connected_at;  // the agent hears the customer
   bool can_cancel = false;
   std::optional<core::AmdResult> amd_result;
   std::optional<core::Outcome> outcome;  // set with state ended

@@ -30,8 +30,10 @@ struct AttemptRecord {
   core::AgentId agent_id;
   std::string number;
   TimePoint started_at{};
-  std::optional<TimePoint> answered_at;
-  std::optional<TimePoint> ended_at;
+  std::optional<TimePoint> answered_at;   // the far end answered (200 OK), before any CPA verdict
+  std::optional<TimePoint> connected_at;  // the agent was connected to the customer
+  std::optional<TimePoint> ended_at;      // the call ended; the wrap-up does not move it
+  std::optional<TimePoint> wrapped_up_at;
   std::optional<core::Outcome> outcome;
   std::optional<core::ReasonCode> reason;
   int sip_code = 0;

@@ -38,9 +38,13 @@ struct LegRequest {
 enum class LegEventKind {
   kRinging,     // 180/183
   kEarlyMedia,  // 183 with SDP (relayed to the agent in Direct Preview)
-  kAnswered,    // 200 OK (+ CPA verdict in `amd` when CPA ran)
+  // The far end answered (200 OK, or the simulated customer picked up). On a leg without CPA the
+  // customer is connected to the agent from this moment; on a leg with CPA a kCpaVerdict follows
+  // (API.md: `answered_at` is this moment, `connected_at` the verdict's when it is a person).
+  kAnswered,
+  kCpaVerdict,  // call progress analysis decided: `amd` (only on legs with `cpa`, after kAnswered)
   kFailed,      // final failure before answer: `sip_code` (0: no response / transport error)
-  kEnded,       // an answered leg hung up by the far end
+  kEnded,       // an answered leg hung up by the far end (also while CPA still listens)
 };
 
 struct LegEvent {

@@ -99,10 +99,15 @@ void ScriptedTelephony::Originate(const engine::LegRequest& request) {
   LegScript script = it != scripts_.end() ? it->second : Answers();
   for (const LegStep& step : script) {
     LegEvent e = event(step.kind, step.sip_code);
-    // A CPA verdict only exists when the engine asked for CPA (as on a real trunk).
-    e.amd = request.cpa ? step.amd : core::AmdResult::kUnknown;
     e.outcome_hint = step.outcome_hint;
     Schedule(leg, step.after_ms, e);
+    // A CPA verdict only exists when the engine asked for CPA (as on a real trunk); it follows the
+    // answer after `verdict_after_ms`.
+    if (step.kind == LegEventKind::kAnswered && request.cpa) {
+      LegEvent verdict = event(LegEventKind::kCpaVerdict, 200);
+      verdict.amd = step.amd;
+      Schedule(leg, step.after_ms + step.verdict_after_ms, verdict);
+    }
   }
 }
 
@@ -161,8 +166,19 @@ std::vector<ScriptedTelephony::Record> ScriptedTelephony::CustomerLegsTo(const s
 // ---- RecordingStore / RecordingSink -------------------------------------------------------------
 
 void RecordingStore::Commit(engine::WriteBatch batch, std::function<void(core::Result<void>)> on_durable) {
+  if (hold) {
+    held_.emplace_back(std::move(batch), std::move(on_durable));
+    return;
+  }
   batches.push_back(batch);
   memory.Commit(std::move(batch), std::move(on_durable));
+}
+
+void RecordingStore::ReleaseHeld() {
+  hold = false;
+  auto held = std::move(held_);
+  held_.clear();
+  for (auto& [batch, on_durable] : held) Commit(std::move(batch), std::move(on_durable));
 }
 
 std::vector<engine::AttemptRecord> RecordingStore::AttemptRows(CallId call) const {

@@ -49,7 +49,8 @@ struct LegStep {
   int64_t after_ms = 0;
   LegEventKind kind = LegEventKind::kRinging;
   int sip_code = 0;
-  core::AmdResult amd = core::AmdResult::kUnknown;
+  core::AmdResult amd = core::AmdResult::kUnknown;  // kAnswered: the CPA verdict that follows
+  int64_t verdict_after_ms = 0;                      // kAnswered: how long CPA listens first
   std::optional<Outcome> outcome_hint;
 };
 using LegScript = std::vector<LegStep>;
@@ -119,6 +120,14 @@ class RecordingStore final : public engine::Store {
     return memory.AttemptsForContact(contact);
   }
   size_t dnc_rows() const;
+  // While `hold` is set, commits wait (as on a store whose writer thread is behind) until
+  // ReleaseHeld() commits them in order, each calling back as a store's writer would.
+  bool hold = false;
+  void ReleaseHeld();
+  size_t held() const { return held_.size(); }
+
+ private:
+  std::vector<std::pair<engine::WriteBatch, std::function<void(core::Result<void>)>>> held_;
 };
 
 class RecordingSink final : public engine::EventSink {

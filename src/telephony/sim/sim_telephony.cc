@@ -173,17 +173,27 @@ void SimTelephony::Originate(const engine::LegRequest& request) {
     Emit(id, ring_at, event(LegEventKind::kRinging, 180), false);
     if (request.early_media_to_agent) Emit(id, ring_at, event(LegEventKind::kEarlyMedia, 183), false);
   };
+  // The customer answers at `t`; with CPA its verdict follows one analysis period later (the dead
+  // air a live person hears before the agent does: `connected_at` - `answered_at`).
   auto answer = [&](core::AmdResult amd) {
     ring();
-    LegEvent e = event(LegEventKind::kAnswered, 200);
-    e.amd = amd;
-    Emit(id, t, e, false);
-    if (decision.hangup_after_ms) Emit(id, t + *decision.hangup_after_ms, event(LegEventKind::kEnded), true);
+    Emit(id, t, event(LegEventKind::kAnswered, 200), false);
+    int64_t connected_at = t;
+    if (request.cpa) {
+      connected_at += std::max(request.cpa_settings.analysis_period_ms, 0);
+      LegEvent verdict = event(LegEventKind::kCpaVerdict, 200);
+      verdict.amd = amd;
+      Emit(id, connected_at, verdict, false);
+    }
+    // `hangup_after_ms` is the conversation: it starts when the agent hears the customer.
+    if (decision.hangup_after_ms) {
+      Emit(id, connected_at + *decision.hangup_after_ms, event(LegEventKind::kEnded), true);
+    }
   };
   switch (decision.outcome) {
-    case SimOutcome::kAnswer: answer(request.cpa ? core::AmdResult::kHuman : core::AmdResult::kUnknown); return;
-    case SimOutcome::kMachine: answer(request.cpa ? core::AmdResult::kMachine : core::AmdResult::kUnknown); return;
-    case SimOutcome::kFax: answer(request.cpa ? core::AmdResult::kFax : core::AmdResult::kUnknown); return;
+    case SimOutcome::kAnswer: answer(core::AmdResult::kHuman); return;
+    case SimOutcome::kMachine: answer(core::AmdResult::kMachine); return;
+    case SimOutcome::kFax: answer(core::AmdResult::kFax); return;
     case SimOutcome::kBusy: Emit(id, t, event(LegEventKind::kFailed, 486), true); return;
     case SimOutcome::kReject: Emit(id, t, event(LegEventKind::kFailed, 603), true); return;
     case SimOutcome::kInvalid: Emit(id, t, event(LegEventKind::kFailed, 404), true); return;

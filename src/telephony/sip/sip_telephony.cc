@@ -888,6 +888,8 @@ class SipTelephony::Stack {
     ++self->counters_->legs_answered;
     if (msg != nullptr && msg->scode >= 200 && msg->scode < 300)
       Bump(self->counters_->invite_final_responses, static_cast<size_t>(msg->scode - 100));
+    // The answer is reported at once (API.md `answered_at`); with CPA the verdict follows.
+    self->Post(leg->req.leg, Event(LegEventKind::kAnswered, 200), false);
     if (leg->req.kind == LegKind::kCustomer && leg->req.cpa) {
       leg->analyzer = std::make_unique<media::CallAnalyzer>(leg->req.cpa_settings, leg->req.amd);
       leg->verdict_pending = true;
@@ -896,9 +898,7 @@ class SipTelephony::Stack {
       tmr_start(&leg->analysis_deadline,
                 static_cast<uint64_t>(leg->req.cpa_settings.max_time_analysis_ms) + 500,
                 &Stack::OnAnalysisDeadline, leg);
-      return;
     }
-    self->Post(leg->req.leg, Event(LegEventKind::kAnswered, 200), false);
   }
 
   void PostVerdict(Leg& leg, const media::Verdict& verdict) {
@@ -922,7 +922,7 @@ class SipTelephony::Stack {
       case media::VerdictKind::kNotSure:
         break;
     }
-    LegEvent e = Event(LegEventKind::kAnswered, 200);
+    LegEvent e = Event(LegEventKind::kCpaVerdict, 200);
     e.amd = media::ToAmdResult(verdict.kind);
     Post(leg.req.leg, e, false);
   }
