@@ -214,7 +214,9 @@ class ContactImporter::Impl {
 
   // Validates the numbers of the pending rows, then turns each row into a contact or its errors,
   // in row order, and hands the contacts out as one batch.
-  void Flush() {
+  // Step 1 of a flush: every pending number through the phone parser, on worker threads for a
+  // large batch.
+  void ValidatePhones() {
     std::vector<RawPhone*> phones;
     for (auto& raw : pending_) {
       for (auto& phone : raw.phones) phones.push_back(&phone);
@@ -236,59 +238,68 @@ class ContactImporter::Impl {
       for (size_t i = 0; i < std::min(phones.size(), per); ++i) Validate(parser_, *phones[i]);
       for (auto& thread : threads) thread.join();
     }
+  }
 
+  // Step 2, row by row in order: the row's number and time zone problems, then the contact it
+  // makes; false when the row is rejected.
+  bool FinishContact(RawContact& raw, ImportedContact& imported) {
+    for (const auto& phone : raw.phones) {
+      if (!phone.problem.empty())
+        raw.problems.emplace_back(phone.field, phone.problem + ": " + Quote(phone.text));
+    }
+    std::string timezone;
+    if (!raw.timezone.empty()) {
+      if (ZoneExists(raw.timezone)) {
+        timezone = raw.timezone;
+      } else {
+        raw.problems.emplace_back("timezone", "unknown IANA time zone " + Quote(raw.timezone));
+      }
+    }
+    if (!raw.problems.empty()) {
+      Reject(raw);
+      return false;
+    }
+    if (timezone.empty()) {
+      const std::string_view derived = country_zones_.SingleZone(raw.phones.front().region);
+      timezone = !derived.empty() && ZoneExists(derived) ? std::string(derived) : options_.default_timezone;
+    }
+    core::Contact& contact = imported.contact;
+    if (options_.zones != nullptr) {
+      auto zone = options_.zones->Intern(timezone);
+      if (!zone.ok()) {
+        raw.problems.emplace_back("timezone", zone.error().message);
+        Reject(raw);
+        return false;
+      }
+      contact.zone = *zone;
+    }
+    contact.campaign_id = options_.campaign_id;
+    contact.name = std::move(raw.name);
+    contact.phones.reserve(raw.phones.size());
+    for (auto& phone : raw.phones) {
+      const bool duplicate = std::any_of(contact.phones.begin(), contact.phones.end(),
+                                         [&](const core::Phone& p) { return p.number == phone.e164; });
+      if (duplicate) continue;
+      core::Phone p;
+      p.number = std::move(phone.e164);
+      p.type = std::move(phone.type);
+      contact.phones.push_back(std::move(p));
+    }
+    contact.priority = raw.priority;
+    contact.fields = std::move(raw.fields);
+    contact.state = core::ContactState::kCallable;
+    contact.next_eligible_at = options_.now;
+    imported.timezone = std::move(timezone);
+    return true;
+  }
+
+  void Flush() {
+    ValidatePhones();
     std::vector<ImportedContact> batch;
     batch.reserve(pending_.size());
     for (auto& raw : pending_) {
-      for (const auto& phone : raw.phones) {
-        if (!phone.problem.empty())
-          raw.problems.emplace_back(phone.field, phone.problem + ": " + Quote(phone.text));
-      }
-      std::string timezone;
-      if (!raw.timezone.empty()) {
-        if (ZoneExists(raw.timezone)) {
-          timezone = raw.timezone;
-        } else {
-          raw.problems.emplace_back("timezone", "unknown IANA time zone " + Quote(raw.timezone));
-        }
-      }
-      if (!raw.problems.empty()) {
-        Reject(raw);
-        continue;
-      }
-      if (timezone.empty()) {
-        const std::string_view derived = country_zones_.SingleZone(raw.phones.front().region);
-        timezone = !derived.empty() && ZoneExists(derived) ? std::string(derived) : options_.default_timezone;
-      }
       ImportedContact imported;
-      core::Contact& contact = imported.contact;
-      if (options_.zones != nullptr) {
-        auto zone = options_.zones->Intern(timezone);
-        if (!zone.ok()) {
-          raw.problems.emplace_back("timezone", zone.error().message);
-          Reject(raw);
-          continue;
-        }
-        contact.zone = *zone;
-      }
-      contact.campaign_id = options_.campaign_id;
-      contact.name = std::move(raw.name);
-      contact.phones.reserve(raw.phones.size());
-      for (auto& phone : raw.phones) {
-        const bool duplicate = std::any_of(contact.phones.begin(), contact.phones.end(),
-                                           [&](const core::Phone& p) { return p.number == phone.e164; });
-        if (duplicate) continue;
-        core::Phone p;
-        p.number = std::move(phone.e164);
-        p.type = std::move(phone.type);
-        contact.phones.push_back(std::move(p));
-      }
-      contact.priority = raw.priority;
-      contact.fields = std::move(raw.fields);
-      contact.state = core::ContactState::kCallable;
-      contact.next_eligible_at = options_.now;
-      imported.timezone = std::move(timezone);
-      batch.push_back(std::move(imported));
+      if (FinishContact(raw, imported)) batch.push_back(std::move(imported));
     }
     pending_.clear();
     if (batch.empty()) return;
