@@ -35,7 +35,7 @@
 #include "engine/dialer.h"
 #include "store/open.h"
 #include "store/postgres/pg_database.h"
-#include "store/sql/row_codec.h"
+#include "store/sqlite/load_image.h"
 #include "telephony/sim/sim_telephony.h"
 
 namespace outdial {
@@ -129,13 +129,13 @@ core::Result<void> SeedRaw(engine::Catalog& catalog, const std::string& path, in
     sqlite3_bind_text(contact, 3, zones[done % 4], -1, SQLITE_STATIC);
     sqlite3_bind_int64(contact, 4, done % 13 == 0 ? 10 : 0);
     sqlite3_bind_text(contact, 5, phones.data(), static_cast<int>(phones.size()), SQLITE_TRANSIENT);
-    // The row's load image, as InsertContacts writes it (store/sql/row_codec.h).
+    // The row's load image, as InsertContacts writes it (store/sqlite/load_image.h).
     core::Contact c;
     c.name = name;
     c.priority = static_cast<uint8_t>(done % 13 == 0 ? 10 : 0);
     c.phones.push_back(core::Phone{fmt::format("+1{:010d}", 2015550000 + done), "", 0, false});
     std::string image;
-    store::sql::AppendLoadImage(f->campaign, c, zones[done % 4], image);
+    store::sqlite::AppendLoadImage(f->campaign, c, zones[done % 4], image);
     sqlite3_bind_text(contact, 6, image.data(), static_cast<int>(image.size()), SQLITE_TRANSIENT);
     ok = sqlite3_step(contact) == SQLITE_DONE;
     sqlite3_reset(contact);

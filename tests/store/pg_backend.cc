@@ -135,10 +135,10 @@ class PgBackend final : public Backend {
     url_ = *url;
   }
   std::string Unavailable() const override { return unavailable_; }
-  core::Result<std::unique_ptr<sql::SqlDatabase>> Open(sql::PostToEngine post) override {
+  core::Result<OpenedStore> Open(sql::PostToEngine post) override {
     auto db = postgres::OpenPostgresDatabase(url_, std::move(post));
     if (!db.ok()) return db.error();
-    return std::unique_ptr<sql::SqlDatabase>(std::move(*db));
+    return Opened(std::unique_ptr<sql::SqlDatabase>(std::move(*db)));
   }
   core::Result<std::unique_ptr<sql::Connection>> Connect() override {
     auto c = postgres::PgConnection::Open(url_);

@@ -20,8 +20,8 @@ class SqliteBackend final : public Backend {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
-  core::Result<std::unique_ptr<sql::SqlDatabase>> Open(sql::PostToEngine post) override {
-    return sqlite::OpenSqliteDatabase(path(), std::move(post));
+  core::Result<OpenedStore> Open(sql::PostToEngine post) override {
+    return Opened(sqlite::OpenSqliteDatabase(path(), std::move(post)));
   }
   core::Result<std::unique_ptr<sql::Connection>> Connect() override {
     auto c = sqlite::SqliteConnection::Open(path(), {});

@@ -1,8 +1,9 @@
 # Store suites: the contract suite's backends (SQLite in a temp dir; PostgreSQL in a throwaway
-# cluster the test starts itself).
+# cluster the test starts itself; MemoryCatalog, the fake, kept to the same contract).
 target_sources(store_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/sqlite_backend.cc
   ${CMAKE_CURRENT_LIST_DIR}/pg_backend.cc
+  ${CMAKE_CURRENT_LIST_DIR}/memory_backend.cc
 )
 target_include_directories(store_tests PRIVATE ${PROJECT_SOURCE_DIR})
 

@@ -3,16 +3,12 @@
 #include <algorithm>
 #include <set>
 
+#include "store/import/raw_contact.h"
+
 namespace outdial::store {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+using import_rows::Lower;
 
 // Would the importer read a column of this name as something other than the custom field?
 bool CollidesWithFormat(std::string_view name) {

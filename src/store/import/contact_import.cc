@@ -14,396 +14,24 @@
 #include "store/import/csv_reader.h"
 #include "store/import/json_framer.h"
 #include "store/import/phone_parser.h"
+#include "store/import/raw_contact.h"
 
 namespace outdial::store {
 namespace {
+
+using import_rows::CsvLayout;
+using import_rows::Fatal;
+using import_rows::FromCsv;
+using import_rows::FromJson;
+using import_rows::Quote;
+using import_rows::RawContact;
+using import_rows::RawPhone;
+using import_rows::ReadHeader;
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 // Distinct time zone names remembered as valid or not; more than this many distinct names in one
 // body are looked up every time rather than letting a hostile body grow the cache without bound.
 constexpr size_t kZoneCacheLimit = 1024;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// UTF-8 as RFC 3629 has it (no overlongs, no surrogates, nothing past U+10FFFF), and no NUL, which
-// PostgreSQL text cannot hold.
-bool IsCleanUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    if (i + 8 <= n) {
-      uint64_t word;
-      std::memcpy(&word, p + i, 8);
-      // all eight bytes ASCII and none of them zero
-      if ((word & 0x8080808080808080ULL) == 0 &&
-          ((word - 0x0101010101010101ULL) & ~word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      if (c == 0) return false;
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
-constexpr std::string_view kNotUtf8 = "not valid UTF-8 text (or contains a NUL byte)";
-
-// "phone" → 1, "phone7" → 7, else 0.
-int PhoneIndex(std::string_view lower) {
-  if (lower == "phone") return 1;
-  if (lower.size() < 6 || lower.substr(0, 5) != "phone" || lower[5] == '0') return 0;
-  int n = 0;
-  auto [end, ec] = std::from_chars(lower.data() + 5, lower.data() + lower.size(), n);
-  if (ec != std::errc{} || end != lower.data() + lower.size() || n < 1 || n > 999) return 0;
-  return n;
-}
-
-core::Error Fatal(std::string message) {
-  return core::MakeError(core::ErrorCode::kValidationFailed, std::move(message));
-}
-
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  out.append(s.substr(0, 80));
-  if (s.size() > 80) out.append("...");
-  out.push_back('"');
-  return out;
-}
-
-// One contact on its way from the text to a batch: filled by the CSV or JSON reader, the numbers
-// then validated (possibly on worker threads), then finished in row order.
-struct RawPhone {
-  std::string field;  // as reported in errors: "phone2", "phones[1].number"
-  std::string text;
-  std::string type;
-  std::string e164;
-  std::string region;
-  std::string problem;  // set by validation
-};
-
-struct RawContact {
-  uint64_t row = 0;
-  std::string name;
-  std::vector<RawPhone> phones;
-  std::string timezone;
-  uint8_t priority = 0;
-  std::vector<std::pair<std::string, std::string>> fields;
-  std::vector<std::pair<std::string, std::string>> problems;  // found while reading: field, problem
-};
-
-// Where each CSV column goes.
-struct CsvLayout {
-  size_t columns = 0;
-  std::optional<size_t> name;
-  std::optional<size_t> timezone;
-  std::optional<size_t> priority;
-  struct PhoneColumn {
-    int index = 0;  // N of phoneN
-    size_t column = 0;
-    std::optional<size_t> type_column;
-    std::string label;  // the header text, for errors
-  };
-  std::vector<PhoneColumn> phones;                     // by N
-  std::vector<std::pair<size_t, std::string>> fields;  // column, custom field name
-};
-
-core::Result<CsvLayout> ReadHeader(const std::vector<std::string_view>& names) {
-  CsvLayout layout;
-  layout.columns = names.size();
-  std::set<std::string> lower_names;
-  for (auto raw : names) lower_names.insert(Lower(Trim(raw)));
-  // An export of ours carries its status columns; they are output only, not contact input.
-  const bool is_export = lower_names.count("attempts_made") > 0 && lower_names.count("next_eligible_at") > 0;
-  static const std::set<std::string, std::less<>> kExportOnly = {
-      "id", "campaign_id", "state", "attempts_made", "next_eligible_at", "last_outcome"};
-  std::set<std::string> seen;  // reserved names in lower case, custom fields as written
-  std::map<int, CsvLayout::PhoneColumn> phones;
-  std::map<int, std::pair<size_t, std::string>> types;
-  for (size_t col = 0; col < names.size(); ++col) {
-    if (!IsCleanUtf8(names[col]))
-      return Fatal("Column " + std::to_string(col + 1) + " of the CSV header is " + std::string(kNotUtf8) +
-                   ".");
-    const std::string_view text = Trim(names[col]);
-    if (text.empty()) return Fatal("Column " + std::to_string(col + 1) + " of the CSV header has no name.");
-    const std::string lower = Lower(text);
-    std::string key;
-    if (lower.rfind("field:", 0) == 0) {
-      const std::string_view field = Trim(text.substr(6));
-      if (field.empty())
-        return Fatal("Column " + std::to_string(col + 1) + " of the CSV header names no field.");
-      key = "field:" + std::string(field);
-      if (!seen.insert(key).second)
-        return Fatal("The CSV header has the custom field " + Quote(field) + " twice.");
-      layout.fields.emplace_back(col, std::string(field));
-      continue;
-    }
-    if (is_export && kExportOnly.count(lower) > 0) {
-      if (!seen.insert(lower).second)
-        return Fatal("The CSV header has the column " + Quote(text) + " twice.");
-      continue;
-    }
-    const int phone = PhoneIndex(lower);
-    int phone_type = 0;
-    if (lower.size() > 5 && lower.substr(lower.size() - 5) == "_type")
-      phone_type = PhoneIndex(lower.substr(0, lower.size() - 5));
-    if (phone > 0) {
-      key = "phone" + std::to_string(phone);
-    } else if (phone_type > 0) {
-      key = "phone" + std::to_string(phone_type) + "_type";
-    } else if (lower == "name" || lower == "timezone" || lower == "priority") {
-      key = lower;
-    } else {
-      key = "field:" + std::string(text);
-    }
-    if (!seen.insert(key).second) {
-      return Fatal("The CSV header has the column " + Quote(text) + " twice" +
-                   (phone == 1 ? " (\"phone\" and \"phone1\" are the same column)." : "."));
-    }
-    if (phone > 0) {
-      phones[phone] = CsvLayout::PhoneColumn{phone, col, std::nullopt, std::string(text)};
-    } else if (phone_type > 0) {
-      types[phone_type] = {col, std::string(text)};
-    } else if (key == "name") {
-      layout.name = col;
-    } else if (key == "timezone") {
-      layout.timezone = col;
-    } else if (key == "priority") {
-      layout.priority = col;
-    } else {
-      layout.fields.emplace_back(col, std::string(text));
-    }
-  }
-  for (const auto& [index, type] : types) {
-    auto it = phones.find(index);
-    if (it == phones.end())
-      return Fatal("The CSV header has " + Quote(type.second) + " but no phone column it belongs to.");
-    it->second.type_column = type.first;
-  }
-  if (phones.empty()) {
-    return Fatal("The CSV header has no phone column (expected \"phone\", or \"phone1\", \"phone2\", ...).");
-  }
-  for (auto& [index, column] : phones) layout.phones.push_back(std::move(column));
-  return layout;
-}
-
-void ReadPriority(std::string_view text, std::string_view field, RawContact& raw) {
-  text = Trim(text);
-  if (text.empty()) return;
-  int value = -1;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || value < 0 || value > 100) {
-    raw.problems.emplace_back(field, "must be an integer from 0 to 100, not " + Quote(text));
-    return;
-  }
-  raw.priority = static_cast<uint8_t>(value);
-}
-
-RawContact FromCsv(uint64_t row, const CsvLayout& layout, const std::vector<std::string_view>& cells) {
-  RawContact raw;
-  raw.row = row;
-  auto text = [&](size_t col, std::string_view field) -> std::optional<std::string_view> {
-    if (!IsCleanUtf8(cells[col])) {
-      raw.problems.emplace_back(field, kNotUtf8);
-      return std::nullopt;
-    }
-    return cells[col];
-  };
-  if (layout.name) {
-    if (auto name = text(*layout.name, "name")) raw.name = Trim(*name);
-  }
-  for (const auto& column : layout.phones) {
-    auto number = text(column.column, column.label);
-    if (!number) continue;
-    const std::string_view trimmed = Trim(*number);
-    if (trimmed.empty()) continue;
-    RawPhone phone;
-    phone.field = column.label;
-    phone.text = trimmed;
-    if (column.type_column) {
-      if (auto type = text(*column.type_column, column.label + "_type")) phone.type = Trim(*type);
-    }
-    raw.phones.push_back(std::move(phone));
-  }
-  if (raw.phones.empty() && raw.problems.empty())
-    raw.problems.emplace_back(layout.phones.front().label, "no phone number");
-  if (layout.timezone) {
-    if (auto tz = text(*layout.timezone, "timezone")) raw.timezone = Trim(*tz);
-  }
-  if (layout.priority) {
-    if (auto priority = text(*layout.priority, "priority")) ReadPriority(*priority, "priority", raw);
-  }
-  for (const auto& [col, name] : layout.fields) {
-    if (cells[col].empty()) continue;
-    if (auto value = text(col, name)) raw.fields.emplace_back(name, std::string(*value));
-  }
-  return raw;
-}
-
-// The JSON form of one contact (API.md "A contact"); unknown keys are ignored. simdjson's DOM
-// parser is reused for every element: it parses a ~200-byte contact several times faster than
-// nlohmann's DOM (whose std::map nodes and strings dominated the JSON import), and it validates
-// UTF-8 on the way.
-void FromJson(simdjson::dom::parser& parser, std::string_view text, RawContact& raw) {
-  using simdjson::dom::element;
-  using simdjson::dom::element_type;
-  element doc;
-  if (auto error = parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(doc)) {
-    raw.problems.emplace_back("", std::string("not valid JSON: ") + simdjson::error_message(error));
-    return;
-  }
-  simdjson::dom::object object;
-  if (doc.get_object().get(object)) {
-    raw.problems.emplace_back("", "a contact must be a JSON object");
-    return;
-  }
-  // The value of `key`, when present and not null.
-  auto find = [](simdjson::dom::object parent, std::string_view key) -> std::optional<element> {
-    element value;
-    if (parent.at_key(key).get(value) || value.is_null()) return std::nullopt;
-    return value;
-  };
-  auto text_of = [&](const element& value, const std::string& field, std::string& out) {
-    std::string_view s;
-    if (value.get_string().get(s)) {
-      raw.problems.emplace_back(field, "must be a string");
-      return false;
-    }
-    if (!IsCleanUtf8(s)) {
-      raw.problems.emplace_back(field, kNotUtf8);
-      return false;
-    }
-    out = Trim(s);
-    return true;
-  };
-  if (auto name = find(object, "name")) text_of(*name, "name", raw.name);
-  const auto phones = find(object, "phones");
-  const auto phone = find(object, "phone");
-  if (phones && phone) {
-    raw.problems.emplace_back("phones", "give either \"phones\" or \"phone\", not both");
-  } else if (phone) {
-    RawPhone p;
-    p.field = "phone";
-    if (text_of(*phone, "phone", p.text) && !p.text.empty()) raw.phones.push_back(std::move(p));
-  } else if (phones) {
-    simdjson::dom::array list;
-    if (phones->get_array().get(list)) {
-      raw.problems.emplace_back("phones", "must be an array of {number, type}");
-    } else {
-      size_t i = 0;
-      for (element entry : list) {
-        const std::string prefix = "phones[" + std::to_string(i++) + "]";
-        RawPhone p;
-        p.field = prefix + ".number";
-        simdjson::dom::object entry_object;
-        if (entry.is_string()) {
-          if (!text_of(entry, p.field, p.text)) continue;
-        } else if (!entry.get_object().get(entry_object)) {
-          const size_t before = raw.problems.size();
-          if (auto number = find(entry_object, "number")) text_of(*number, p.field, p.text);
-          if (auto type = find(entry_object, "type")) text_of(*type, prefix + ".type", p.type);
-          if (raw.problems.size() != before) continue;
-        } else {
-          raw.problems.emplace_back(prefix, "must be an object {number, type}");
-          continue;
-        }
-        if (p.text.empty()) {
-          raw.problems.emplace_back(p.field, "no phone number");
-          continue;
-        }
-        raw.phones.push_back(std::move(p));
-      }
-    }
-  }
-  if (raw.phones.empty() && raw.problems.empty()) raw.problems.emplace_back("phones", "no phone number");
-  if (auto timezone = find(object, "timezone")) text_of(*timezone, "timezone", raw.timezone);
-  if (auto priority = find(object, "priority")) {
-    int64_t value = -1;
-    if (priority->is_int64() && !priority->get_int64().get(value) && value >= 0 && value <= 100) {
-      raw.priority = static_cast<uint8_t>(value);
-    } else {
-      raw.problems.emplace_back("priority", "must be an integer from 0 to 100");
-    }
-  }
-  if (auto fields = find(object, "fields")) {
-    simdjson::dom::object map;
-    if (fields->get_object().get(map)) {
-      raw.problems.emplace_back("fields", "must be an object");
-    } else {
-      for (auto [key, value] : map) {
-        const std::string field = "fields." + std::string(key);
-        if (!IsCleanUtf8(key)) {
-          raw.problems.emplace_back("fields", kNotUtf8);
-          continue;
-        }
-        switch (value.type()) {
-          case element_type::STRING: {
-            std::string_view s;
-            if (value.get_string().get(s) || !IsCleanUtf8(s)) {
-              raw.problems.emplace_back(field, kNotUtf8);
-            } else if (!s.empty()) {
-              raw.fields.emplace_back(std::string(key), std::string(s));
-            }
-            break;
-          }
-          case element_type::INT64:
-          case element_type::UINT64:
-          case element_type::DOUBLE:
-          case element_type::BOOL:
-            raw.fields.emplace_back(std::string(key), simdjson::minify(value));
-            break;
-          case element_type::NULL_VALUE:
-            break;
-          case element_type::ARRAY:
-          case element_type::OBJECT:
-            raw.problems.emplace_back(field, "must be a string, a number or a boolean");
-            break;
-        }
-      }
-    }
-  }
-}
 
 void Validate(const PhoneParser& parser, RawPhone& phone) {
   auto parsed = parser.Parse(phone.text);
@@ -586,7 +214,9 @@ class ContactImporter::Impl {
 
   // Validates the numbers of the pending rows, then turns each row into a contact or its errors,
   // in row order, and hands the contacts out as one batch.
-  void Flush() {
+  // Step 1 of a flush: every pending number through the phone parser, on worker threads for a
+  // large batch.
+  void ValidatePhones() {
     std::vector<RawPhone*> phones;
     for (auto& raw : pending_) {
       for (auto& phone : raw.phones) phones.push_back(&phone);
@@ -608,59 +238,68 @@ class ContactImporter::Impl {
       for (size_t i = 0; i < std::min(phones.size(), per); ++i) Validate(parser_, *phones[i]);
       for (auto& thread : threads) thread.join();
     }
+  }
 
+  // Step 2, row by row in order: the row's number and time zone problems, then the contact it
+  // makes; false when the row is rejected.
+  bool FinishContact(RawContact& raw, ImportedContact& imported) {
+    for (const auto& phone : raw.phones) {
+      if (!phone.problem.empty())
+        raw.problems.emplace_back(phone.field, phone.problem + ": " + Quote(phone.text));
+    }
+    std::string timezone;
+    if (!raw.timezone.empty()) {
+      if (ZoneExists(raw.timezone)) {
+        timezone = raw.timezone;
+      } else {
+        raw.problems.emplace_back("timezone", "unknown IANA time zone " + Quote(raw.timezone));
+      }
+    }
+    if (!raw.problems.empty()) {
+      Reject(raw);
+      return false;
+    }
+    if (timezone.empty()) {
+      const std::string_view derived = country_zones_.SingleZone(raw.phones.front().region);
+      timezone = !derived.empty() && ZoneExists(derived) ? std::string(derived) : options_.default_timezone;
+    }
+    core::Contact& contact = imported.contact;
+    if (options_.zones != nullptr) {
+      auto zone = options_.zones->Intern(timezone);
+      if (!zone.ok()) {
+        raw.problems.emplace_back("timezone", zone.error().message);
+        Reject(raw);
+        return false;
+      }
+      contact.zone = *zone;
+    }
+    contact.campaign_id = options_.campaign_id;
+    contact.name = std::move(raw.name);
+    contact.phones.reserve(raw.phones.size());
+    for (auto& phone : raw.phones) {
+      const bool duplicate = std::any_of(contact.phones.begin(), contact.phones.end(),
+                                         [&](const core::Phone& p) { return p.number == phone.e164; });
+      if (duplicate) continue;
+      core::Phone p;
+      p.number = std::move(phone.e164);
+      p.type = std::move(phone.type);
+      contact.phones.push_back(std::move(p));
+    }
+    contact.priority = raw.priority;
+    contact.fields = std::move(raw.fields);
+    contact.state = core::ContactState::kCallable;
+    contact.next_eligible_at = options_.now;
+    imported.timezone = std::move(timezone);
+    return true;
+  }
+
+  void Flush() {
+    ValidatePhones();
     std::vector<ImportedContact> batch;
     batch.reserve(pending_.size());
     for (auto& raw : pending_) {
-      for (const auto& phone : raw.phones) {
-        if (!phone.problem.empty())
-          raw.problems.emplace_back(phone.field, phone.problem + ": " + Quote(phone.text));
-      }
-      std::string timezone;
-      if (!raw.timezone.empty()) {
-        if (ZoneExists(raw.timezone)) {
-          timezone = raw.timezone;
-        } else {
-          raw.problems.emplace_back("timezone", "unknown IANA time zone " + Quote(raw.timezone));
-        }
-      }
-      if (!raw.problems.empty()) {
-        Reject(raw);
-        continue;
-      }
-      if (timezone.empty()) {
-        const std::string_view derived = country_zones_.SingleZone(raw.phones.front().region);
-        timezone = !derived.empty() && ZoneExists(derived) ? std::string(derived) : options_.default_timezone;
-      }
       ImportedContact imported;
-      core::Contact& contact = imported.contact;
-      if (options_.zones != nullptr) {
-        auto zone = options_.zones->Intern(timezone);
-        if (!zone.ok()) {
-          raw.problems.emplace_back("timezone", zone.error().message);
-          Reject(raw);
-          continue;
-        }
-        contact.zone = *zone;
-      }
-      contact.campaign_id = options_.campaign_id;
-      contact.name = std::move(raw.name);
-      contact.phones.reserve(raw.phones.size());
-      for (auto& phone : raw.phones) {
-        const bool duplicate = std::any_of(contact.phones.begin(), contact.phones.end(),
-                                           [&](const core::Phone& p) { return p.number == phone.e164; });
-        if (duplicate) continue;
-        core::Phone p;
-        p.number = std::move(phone.e164);
-        p.type = std::move(phone.type);
-        contact.phones.push_back(std::move(p));
-      }
-      contact.priority = raw.priority;
-      contact.fields = std::move(raw.fields);
-      contact.state = core::ContactState::kCallable;
-      contact.next_eligible_at = options_.now;
-      imported.timezone = std::move(timezone);
-      batch.push_back(std::move(imported));
+      if (FinishContact(raw, imported)) batch.push_back(std::move(imported));
     }
     pending_.clear();
     if (batch.empty()) return;

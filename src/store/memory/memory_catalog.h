@@ -5,7 +5,11 @@
 //
 // Threading: every method is thread-safe (one mutex). Commit is synchronous: it applies the batch
 // and calls `on_durable` before returning, on the caller's (engine) thread, outside the lock.
-// Nothing survives the process.
+// Nothing survives the process. The same contract tests as the SQL stores' run on it
+// (tests/store/contract_test.cc), so that the fake cannot drift from them.
+//
+// Parts: memory_catalog.cc (Commit), memory_catalog_accounts.cc (tenants, users, sessions),
+// memory_catalog_campaigns.cc (campaigns, contacts, DNC), memory_catalog_startup.cc (Recover, Load).
 #pragma once
 
 #include <map>
@@ -77,8 +81,10 @@ class MemoryCatalog final : public engine::Catalog, public engine::Store {
   void FailNextCommits(int n);
   uint64_t commits() const;
 
+ public:
+  struct Tables;  // memory_tables.h, private to src/store/memory
+
  private:
-  struct Tables;
   mutable std::mutex mutex_;
   std::unique_ptr<Tables> t_;
 };

@@ -42,6 +42,12 @@ core::Result<int64_t> PostgresDatabase::ReleaseClaims(core::CampaignId campaign,
   });
 }
 
+core::Result<std::vector<std::unique_ptr<sql::Connection>>> PostgresDatabase::BeginLoadSnapshot(
+    sql::Connection& catalog, size_t /*wanted*/) {
+  if (auto r = catalog.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !r.ok()) return r.error();
+  return std::vector<std::unique_ptr<sql::Connection>>{};
+}
+
 core::Result<std::unique_ptr<PostgresDatabase>> OpenPostgresDatabase(const std::string& url,
                                                                      sql::PostToEngine post_to_engine) {
   auto catalog = PgConnection::Open(url);

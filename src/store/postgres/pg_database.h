@@ -23,6 +23,11 @@ class PostgresDatabase final : public sql::SqlDatabase {
  public:
   using SqlDatabase::SqlDatabase;
 
+  // The start-up load reads on the catalog connection alone, in one REPEATABLE READ transaction
+  // (libpq cannot share a snapshot between connections without exporting it).
+  core::Result<std::vector<std::unique_ptr<sql::Connection>>> BeginLoadSnapshot(sql::Connection& catalog,
+                                                                                size_t wanted) override;
+
   core::Result<std::vector<core::ContactId>> ClaimContacts(core::CampaignId campaign, std::string_view server,
                                                            size_t n, core::TimePoint now,
                                                            core::TimePoint lease_until);

@@ -44,17 +44,4 @@ void AppendPhoneCounts(const std::vector<Counted>& phones, std::string& out) {
 // Fills `out` (cleared) from the two columns; an error when they do not match.
 core::Result<void> ParsePhones(std::string_view json, std::string_view counts, std::vector<core::Phone>& out);
 
-// SQLite's contacts.load_image (migration 0002; a trigger keeps its head current): everything the
-// start-up load needs of a row but its id and fields (a column beside it), in one value, because
-// reading a dozen columns of ten million rows costs SQLite several times what two do. The layout:
-//   "<campaign_id> <priority> <attempts_made> <next_eligible_at ms> <callback 0|1>
-//    <callback_agent|0> <state> <last_outcome|-> <phone_counts>|" then timezone, name, phones,
-//    each as "<bytes>:<text>"
-// Fills every member of `c` but id and fields, and `timezone` (a view into `image`).
-core::Result<void> DecodeLoadImage(std::string_view image, core::Contact& c, std::string_view& timezone);
-// Appends the load image of `c` as a contact of `campaign` with time zone `timezone`: what the
-// migration's printf writes, byte for byte.
-void AppendLoadImage(core::CampaignId campaign, const core::Contact& c, std::string_view timezone,
-                     std::string& out);
-
 }  // namespace outdial::store::sql

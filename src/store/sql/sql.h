@@ -13,8 +13,19 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
+#include "store/catalog_rules.h"
+
+// Early return on error: OD_TRY(expr) for Result<void>/Result<T> whose value is not needed.
+#define OD_TRY(expr)                                         \
+  do {                                                       \
+    auto od_try_result_ = (expr);                            \
+    if (!od_try_result_.ok()) return od_try_result_.error(); \
+  } while (0)
 
 namespace outdial::store::sql {
 
@@ -108,6 +119,110 @@ class Query {
   int next_ = 1;
 };
 
+// ---- the "query, bind, step, read" shape, once ---------------------------------------------------
+// The store's statements bind their parameters in order, step, and read rows with a reader of the
+// Query (a `ReadX(const Query&)` returning the row, or a Result of it). These run that shape; the
+// caller holds whatever lock guards the connection.
+
+using store::NotFound;  // "No such <what>." (store/catalog_rules.h)
+
+namespace detail {
+template <typename T>
+struct Row {
+  using Value = T;
+};
+template <typename T>
+struct Row<core::Result<T>> {
+  using Value = T;
+};
+template <typename ReadFn>
+using RowOf = typename Row<std::invoke_result_t<ReadFn&, const Query&>>::Value;
+}  // namespace detail
+
+// Runs `sql` with `params` and hands each row to `row`, which returns void or a Result<void>
+// (its error stops the walk and is returned).
+template <typename RowFn, typename... Params>
+core::Result<void> ForEachRow(Connection& db, std::string_view sql, RowFn&& row, const Params&... params) {
+  Query q(db, sql);
+  q.BindAll(params...);
+  for (;;) {
+    auto more = q.Step();
+    if (!more.ok()) return more.error();
+    if (!*more) return core::Ok{};
+    if constexpr (std::is_void_v<std::invoke_result_t<RowFn&, const Query&>>) {
+      row(std::as_const(q));
+    } else {
+      OD_TRY(row(std::as_const(q)));
+    }
+  }
+}
+
+// Runs `sql` and reads its first row with `read`; NotFound(what) when there is none.
+template <typename ReadFn, typename... Params>
+core::Result<detail::RowOf<ReadFn>> ReadOne(Connection& db, std::string_view sql, std::string_view what,
+                                            ReadFn&& read, const Params&... params) {
+  Query q(db, sql);
+  q.BindAll(params...);
+  auto found = q.Step();
+  if (!found.ok()) return found.error();
+  if (!*found) return NotFound(what);
+  return read(std::as_const(q));
+}
+
+// Runs `sql` and reads every row with `read`, in the order the statement gives them.
+template <typename ReadFn, typename... Params>
+core::Result<std::vector<detail::RowOf<ReadFn>>> ReadAll(Connection& db, std::string_view sql, ReadFn&& read,
+                                                         const Params&... params) {
+  std::vector<detail::RowOf<ReadFn>> out;
+  auto walked = ForEachRow(
+      db, sql,
+      [&](const Query& q) -> core::Result<void> {
+        if constexpr (std::is_same_v<detail::RowOf<ReadFn>, std::invoke_result_t<ReadFn&, const Query&>>) {
+          out.push_back(read(q));
+        } else {
+          auto row = read(q);
+          if (!row.ok()) return row.error();
+          out.push_back(std::move(*row));
+        }
+        return core::Ok{};
+      },
+      params...);
+  if (!walked.ok()) return walked.error();
+  return out;
+}
+
+// Runs a statement that must change a row (UPDATE/DELETE by key); NotFound(what) when it changed
+// none. The statement's own error is returned as is.
+template <typename... Params>
+core::Result<void> ChangeOne(Connection& db, std::string_view sql, std::string_view what,
+                             const Params&... params) {
+  Query q(db, sql);
+  q.BindAll(params...);
+  OD_TRY(q.Run());
+  if (q.Changes() == 0) return NotFound(what);
+  return core::Ok{};
+}
+
+// Runs a statement without result rows (INSERT/UPDATE/DELETE).
+template <typename... Params>
+core::Result<void> Execute(Connection& db, std::string_view sql, const Params&... params) {
+  Query q(db, sql);
+  q.BindAll(params...);
+  return q.Run();
+}
+
+// Runs an INSERT … RETURNING id of one row and returns the id.
+template <typename... Params>
+core::Result<int64_t> InsertReturningId(Connection& db, std::string_view sql, const Params&... params) {
+  Query q(db, sql);
+  q.BindAll(params...);
+  auto inserted = q.Step();
+  if (!inserted.ok()) return inserted.error();
+  const int64_t id = q.Int(0);
+  OD_TRY(q.Step());  // completes the statement
+  return id;
+}
+
 // Runs `body` in a transaction on `connection`: Begin, then COMMIT when `body` succeeds, ROLLBACK
 // otherwise (the body's error is returned).
 template <typename Fn>
@@ -126,10 +241,3 @@ core::Result<void> InTransaction(Connection& connection, Fn&& body) {
 }
 
 }  // namespace outdial::store::sql
-
-// Early return on error: OD_TRY(expr) for Result<void>/Result<T> whose value is not needed.
-#define OD_TRY(expr)                                         \
-  do {                                                       \
-    auto od_try_result_ = (expr);                            \
-    if (!od_try_result_.ok()) return od_try_result_.error(); \
-  } while (0)

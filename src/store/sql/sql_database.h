@@ -1,13 +1,15 @@
 // SqlDatabase: the durable store, written once over the SQL driver interface (sql.h) and used by
 // both SQLite (store/sqlite) and PostgreSQL (store/postgres). One object is both the engine's
 // Store (hot-path writes) and the Catalog (administration, queries, recovery, start-up load), over
-// the tables of the dialect's migrations/0001_init.sql.
+// the tables of the dialect's migrations/0001_init.sql. Its parts, a file each:
+//  - group_commit_writer.h: Commit's path, on the writer connection and its thread;
+//  - catalog_accounts.cc (tenants, users, sessions), catalog_campaigns.cc, catalog_contacts.cc,
+//    catalog_dnc.cc: the Catalog calls, on the catalog connection;
+//  - recovery.cc (Recover, the rule being core/recovery.h), startup_load.cc (Load);
+//  - records.h: the rows they all read and write; migrate.cc: the schema.
 //
 // Two connections:
-//  - the writer connection belongs to the group-commit writer thread. Commit() only enqueues; the
-//    writer takes every pending batch, writes them in one transaction, commits, and then posts each
-//    `on_durable` to the engine thread through `post_to_engine`, in Commit order. A batch that fails
-//    (e.g. a foreign key) is retried alone inside a savepoint, so it fails alone and stores nothing.
+//  - the writer connection belongs to the group-commit writer thread (group_commit_writer.h).
 //  - the catalog connection serves Catalog calls synchronously, one at a time (a mutex). Reads run
 //    beside the writer (WAL / MVCC); catalog writes take the database's write lock for their own
 //    short transaction, and the busy timeout makes the other side wait instead of failing.
@@ -17,18 +19,16 @@
 // then stops the writer; the callbacks of those last batches are still posted.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <string_view>
-#include <thread>
+#include <vector>
 
 #include "engine/catalog.h"
 #include "engine/store.h"
+#include "store/sql/group_commit_writer.h"
 #include "store/sql/sql.h"
 
 namespace outdial::store::sql {
@@ -45,8 +45,6 @@ core::Result<void> Migrate(Connection& connection, std::span<const Migration> mi
 // The highest version recorded in schema_migrations (0 for an empty database).
 core::Result<int> SchemaVersion(Connection& connection);
 
-using PostToEngine = std::function<void(std::function<void()>)>;
-
 class SqlDatabase : public engine::Store, public engine::Catalog {
  public:
   // The connections are migrated already. Starts the writer thread.
@@ -56,12 +54,14 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   SqlDatabase& operator=(const SqlDatabase&) = delete;
 
   // --- engine::Store ---
-  void Commit(engine::WriteBatch batch, std::function<void(core::Result<void>)> on_durable) override;
+  void Commit(engine::WriteBatch batch, std::function<void(core::Result<void>)> on_durable) override {
+    writer_.Commit(std::move(batch), std::move(on_durable));
+  }
   // Returns once every batch committed before the call is written and its callback posted.
-  void Flush();
+  void Flush() { writer_.Flush(); }
   // Batches and transactions written so far (the group-commit ratio is batches / transactions).
-  uint64_t batches_written() const;
-  uint64_t transactions_written() const;
+  uint64_t batches_written() const { return writer_.batches_written(); }
+  uint64_t transactions_written() const { return writer_.transactions_written(); }
 
   // --- engine::Catalog ---
   core::Result<engine::TenantRow> CreateTenant(const core::TenantSettings& settings,
@@ -114,8 +114,8 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   // PostgreSQL result is held whole by libpq). `fn`'s error stops the walk and is returned. For
   // operator tools (`outdial export --what attempts`).
   using AttemptVisitor = std::function<core::Result<void>(const engine::AttemptRecord&)>;
-  core::Result<void> ForEachAttempt(core::TenantId tenant, core::CampaignId campaign, const AttemptVisitor& fn,
-                                    size_t page_rows = 10000);
+  core::Result<void> ForEachAttempt(core::TenantId tenant, core::CampaignId campaign,
+                                    const AttemptVisitor& fn, size_t page_rows = 10000);
 
  public:
   // What the dialect's own background work has done, for /metrics (SQLite: its checkpointer,
@@ -128,11 +128,10 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
 
   // Begins on `catalog` the read transaction of the start-up load (one snapshot for all of it) and
   // returns up to `wanted` more connections reading that same snapshot, each in its own read
-  // transaction, so that the load reads contacts on several threads. The default (PostgreSQL,
-  // REPEATABLE READ) gives none: the catalog connection reads alone. Called with the catalog
-  // locked.
+  // transaction, so that the load reads contacts on several threads (the dialect's own way:
+  // store/sqlite/sqlite_database.cc, store/postgres/pg_database.cc). Called with the catalog locked.
   virtual core::Result<std::vector<std::unique_ptr<Connection>>> BeginLoadSnapshot(Connection& catalog,
-                                                                                   size_t wanted);
+                                                                                   size_t wanted) = 0;
 
   // Runs `task` on the writer thread with the writer's connection, outside any transaction,
   // before its next group (at once when it is idle), with the catalog connection locked so that
@@ -152,29 +151,9 @@ class SqlDatabase : public engine::Store, public engine::Catalog {
   }
 
  private:
-  struct Pending {
-    engine::WriteBatch batch;
-    std::function<void(core::Result<void>)> on_durable;
-  };
-  void WriterLoop();
-  // Writes `group` (one transaction, a savepoint per batch after a failure); one result per batch.
-  std::vector<core::Result<void>> WriteGroup(std::vector<Pending>& group);
-
   std::mutex catalog_mutex_;
   std::unique_ptr<Connection> catalog_;
-
-  std::unique_ptr<Connection> writer_;
-  PostToEngine post_;
-  mutable std::mutex queue_mutex_;
-  std::condition_variable queue_cv_;
-  std::condition_variable done_cv_;
-  std::deque<Pending> queue_;
-  std::vector<std::function<void(Connection&)>> between_groups_;  // RunOnWriterAlone tasks
-  uint64_t enqueued_ = 0;
-  uint64_t done_ = 0;
-  uint64_t transactions_ = 0;
-  bool stopping_ = false;
-  std::thread writer_thread_;
+  GroupCommitWriter writer_;  // last: stops (writing what is queued) before the catalog closes
 };
 
 }  // namespace outdial::store::sql
