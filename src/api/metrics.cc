@@ -56,9 +56,8 @@ struct Metrics::Impl {
           .Name("outdial_store_commit_seconds")
           .Help("Store commit, from the engine handing over a change to it being durable")
           .Register(*registry);
-  prometheus::Histogram& commit =
-      commit_latency.Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
-                                                                     0.05, 0.1, 0.25, 0.5, 1});
+  prometheus::Histogram& commit = commit_latency.Add(
+      {}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1});
   prometheus::Family<prometheus::Counter>& commits = prometheus::BuildCounter()
                                                          .Name("outdial_store_commits_total")
                                                          .Help("Store commits by result")
