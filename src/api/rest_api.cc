@@ -43,8 +43,8 @@ struct RestApi::Impl {
     }
     if (s.size() == 1 && s[0] == "metrics" && req.method == "GET") return Metrics(std::move(counted));
     if (s.size() >= 2 && s[0] == "api" && s[1] == "v1") {
-      std::vector<std::string> below(s.begin() + 2, s.end());
-      return routes.Dispatch(req, t, below, api.principals, std::move(counted));
+      return routes.Dispatch(req, t, std::span<const std::string>(s).subspan(2), api.principals,
+                             std::move(counted));
     }
     if (!s.empty() && s[0] == "api") return counted(ErrorResponse(NotFound("No such endpoint.")));
     if (req.method != "GET" && req.method != "HEAD")

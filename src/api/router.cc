@@ -1,5 +1,8 @@
 #include "api/router.h"
 
+#include <algorithm>
+#include <cassert>
+
 #include "api/agent_ops.h"
 #include "api/errors.h"
 
@@ -15,7 +18,7 @@ bool IsParam(std::string_view segment) {
 }  // namespace
 
 core::Result<uint64_t> RouteCall::Id(const char* not_found, size_t i) const {
-  auto id = ParseIdText(params.at(i));
+  auto id = ParseIdText(params[i]);
   if (!id) return NotFound(not_found);
   return *id;
 }
@@ -38,11 +41,13 @@ void RouteTable::Add(std::string method, std::string_view pattern, RoleSet roles
     if (slash > pos) route.pattern.emplace_back(pattern.substr(pos, slash - pos));
     pos = slash + 1;
   }
+  assert(static_cast<size_t>(std::count_if(route.pattern.begin(), route.pattern.end(), IsParam)) <=
+         PathParams::kMaxParams);
   routes_.push_back(std::move(route));
 }
 
-const RouteTable::Route* RouteTable::Match(std::string_view method, const std::vector<std::string>& segments,
-                                           std::vector<std::string_view>& params) const {
+const RouteTable::Route* RouteTable::Match(std::string_view method, std::span<const std::string> segments,
+                                           PathParams& params) const {
   for (const Route& route : routes_) {
     if (route.pattern.size() != segments.size() || (route.method != "*" && route.method != method)) continue;
     bool matched = true;
@@ -50,19 +55,19 @@ const RouteTable::Route* RouteTable::Match(std::string_view method, const std::v
       matched = IsParam(route.pattern[i]) || route.pattern[i] == segments[i];
     }
     if (!matched) continue;
-    params.clear();
+    params.size = 0;
     for (size_t i = 0; i < segments.size(); ++i) {
-      if (IsParam(route.pattern[i])) params.push_back(segments[i]);
+      if (IsParam(route.pattern[i])) params.values[params.size++] = segments[i];
     }
     return &route;
   }
   return nullptr;
 }
 
-void RouteTable::Dispatch(const HttpRequest& req, const Target& t, const std::vector<std::string>& segments,
+void RouteTable::Dispatch(const HttpRequest& req, const Target& t, std::span<const std::string> segments,
                           Principals& principals, Reply reply) const {
   auto fail = [&](const core::Error& e) { reply(ErrorResponse(e)); };
-  std::vector<std::string_view> params;
+  PathParams params;
   const Route* route = segments.empty() ? nullptr : Match(req.method, segments, params);
   if (route == nullptr) return fail(NotFound("No such endpoint."));
   // A system-only route on a server without a system token is off for everyone, token or not.
@@ -79,7 +84,7 @@ void RouteTable::Dispatch(const HttpRequest& req, const Target& t, const std::ve
   auto body = json_body ? ParseBody(req) : core::Result<Json>(Json::object());
   if (!route->roles.empty() && !route->roles.Has(principal->role)) return fail(Forbidden());
   if (!body.ok()) return fail(body.error());
-  route->handler(RouteCall{req, t, *principal, *body, std::move(params)}, std::move(reply));
+  route->handler(RouteCall{req, t, *principal, *body, params}, std::move(reply));
 }
 
 }  // namespace outdial::api

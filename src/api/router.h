@@ -8,9 +8,11 @@
 // read-only then).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +25,14 @@
 
 namespace outdial::api {
 
+// The `{name}` segments of a matched path, in pattern order (at most kMaxParams: no allocation).
+struct PathParams {
+  static constexpr size_t kMaxParams = 2;
+  std::array<std::string_view, kMaxParams> values;
+  size_t size = 0;
+  std::string_view operator[](size_t i) const { return values.at(i); }
+};
+
 // What a handler gets: the request, its principal (empty on an open route) and body, and the path
 // parameters in pattern order.
 struct RouteCall {
@@ -30,7 +40,7 @@ struct RouteCall {
   const Target& target;
   const Principal& principal;
   const Json& body;  // {} unless the route's method takes a JSON body
-  std::vector<std::string_view> params;
+  PathParams params;
   // The `i`-th parameter as an id; else NOT_FOUND with `not_found` (a non-id is simply not found).
   core::Result<uint64_t> Id(const char* not_found, size_t i = 0) const;
 };
@@ -76,7 +86,7 @@ class RouteTable {
            bool csv_body = false);
 
   // Routes `segments` (the path below /api/v1) and answers through `reply`.
-  void Dispatch(const HttpRequest& req, const Target& t, const std::vector<std::string>& segments,
+  void Dispatch(const HttpRequest& req, const Target& t, std::span<const std::string> segments,
                 Principals& principals, Reply reply) const;
 
  private:
@@ -87,8 +97,8 @@ class RouteTable {
     Handler handler;
     bool csv_body = false;
   };
-  const Route* Match(std::string_view method, const std::vector<std::string>& segments,
-                     std::vector<std::string_view>& params) const;
+  const Route* Match(std::string_view method, std::span<const std::string> segments,
+                     PathParams& params) const;
 
   std::vector<Route> routes_;
 };
