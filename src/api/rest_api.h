@@ -1,7 +1,7 @@
-// RestApi: the routes of API.md (REST and the event WebSocket), the health and metrics routes and
-// the built web UI. Handlers are thin: they authenticate, check the role, validate the input into
-// typed values, then call the Catalog (stored data, on the I/O thread) and/or post to the engine
-// thread (live state); business rules stay in the engine and core.
+// RestApi: the front of the HTTP side — /healthz, /metrics, the event WebSocket, the built web UI,
+// and /api/v1 through the route table (router.h) whose thin handlers (*_routes.cc) call the
+// services (services/), which own the order of catalog writes and engine changes (change.h).
+// Business rules stay in the services, the engine and core.
 //
 // Threading: Handle and AcceptWebSocket run on HTTP I/O threads. Engine work is posted through
 // `post` and answered from the engine thread (replies are thread-safe). The Catalog, EventHub,
@@ -23,8 +23,6 @@
 #include "engine/dialer.h"
 
 namespace outdial::api {
-
-class EventsSession;
 
 struct ApiOptions {
   std::string system_token;  // empty: POST /tenants answers 403
@@ -62,7 +60,6 @@ class RestApi {
   core::Result<void> OnEngine(std::function<void()> fn);
 
  private:
-  friend class EventsSession;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
