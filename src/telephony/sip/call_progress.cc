@@ -64,7 +64,7 @@ void SipStack::OnVerdict(SipLeg& leg, const media::Verdict& verdict) {
     case media::VerdictKind::kSit: {
       LegEvent e = Event(LegEventKind::kFailed, 0);
       e.outcome_hint = core::Outcome::kSpecialInformationTone;
-      Fail(leg, e);
+      End(leg, LegEnd::kFailed, e);
       return;
     }
     case media::VerdictKind::kHuman:

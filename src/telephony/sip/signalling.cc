@@ -112,16 +112,7 @@ void SipStack::DoOriginate(const engine::LegRequest& req) {
 
 // A leg that failed before anything was sent (it was never in the leg table).
 void SipStack::FailUnsent(core::LegId leg, int sip_code) {
-  ++counters_->legs_failed;
-  Post(leg, Event(LegEventKind::kFailed, sip_code), true);
-}
-
-// A leg that failed after its INVITE: the engine hears `event` (kFailed) and forgets the leg, so
-// it is hung up here.
-void SipStack::Fail(SipLeg& leg, LegEvent event) {
-  ++counters_->legs_failed;
-  Post(leg.req.leg, event, true);
-  Close(leg);
+  ReportFailed(leg, Event(LegEventKind::kFailed, sip_code));
 }
 
 int SipStack::OnAuth(char** user, char** pass, const char*, void* arg) {
@@ -137,7 +128,7 @@ void SipStack::OnNoResponse(void* arg) {
   SipStack* self = leg->stack;
   if (leg->got_response || leg->closed) return;
   ++self->counters_->invite_timeouts;
-  self->Fail(*leg, Event(LegEventKind::kFailed, 0));
+  self->End(*leg, LegEnd::kFailed, Event(LegEventKind::kFailed, 0));
 }
 
 // A provisional or 2xx response to the leg's INVITE (`arg`): the no-response timer stops.
@@ -213,14 +204,11 @@ void SipStack::OnClose(int err, const sip_msg* msg, void* arg) {
     if (code >= 300 && code <= 699)
       Bump(self->counters_->invite_final_responses, static_cast<size_t>(code - 100));
     if (code == 0 && err == ETIMEDOUT) ++self->counters_->invite_timeouts;
-    self->Fail(*leg, Event(LegEventKind::kFailed, code));
+    self->End(*leg, LegEnd::kFailed, Event(LegEventKind::kFailed, code));
     return;
   }
-  self->FinishAnalysis(*leg);  // a verdict (SIT fails and closes the leg) before the end
-  if (leg->closed) return;
-  ++self->counters_->legs_ended_remote;
-  self->Post(leg->req.leg, Event(LegEventKind::kEnded, 0), true);
-  self->Close(*leg);
+  self->FinishAnalysis(*leg);  // a verdict first (SIT fails and ends the leg: End then does nothing)
+  self->End(*leg, LegEnd::kEndedRemote);
 }
 
 }  // namespace outdial::telephony

@@ -172,14 +172,10 @@ void SipStack::DoStop() {
 }
 
 void SipStack::DoHangup(core::LegId id) {
-  auto it = legs_.find(id.value);
-  if (it == legs_.end()) return;
-  CountHangup(*it->second);
-  Unbridge(*it->second);
-  legs_.erase(it);
-  active_->store(legs_.size());
+  if (auto it = legs_.find(id.value); it != legs_.end()) End(*it->second, LegEnd::kHungUp);
 }
 
+// Freeing the leg sends it: CANCEL before an answer, BYE after.
 void SipStack::CountHangup(const SipLeg& leg) {
   if (leg.closed) return;
   if (leg.answered) {
@@ -218,10 +214,30 @@ void SipStack::FlushEvents(void* arg) {
   self->pending_.clear();
 }
 
+void SipStack::ReportFailed(core::LegId leg, const LegEvent& event) {
+  ++counters_->legs_failed;
+  Post(leg, event, true);
+}
+
 // ---- the end of a leg ----
 
-// The session is over from libre's side; free the leg outside libre's call stack.
-void SipStack::Close(SipLeg& leg) {
+// Every way a live leg ends comes here. The leg is freed on a zero-delay timer, outside libre's
+// call stack: End is often called from one of the leg's own session callbacks, which libre is
+// still in. Freeing the session is what sends our CANCEL or BYE (~SipLeg).
+void SipStack::End(SipLeg& leg, LegEnd how, const LegEvent& failure) {
+  if (leg.closed) return;  // already ending
+  switch (how) {
+    case LegEnd::kFailed:
+      ReportFailed(leg.req.leg, failure);
+      break;
+    case LegEnd::kEndedRemote:
+      ++counters_->legs_ended_remote;
+      Post(leg.req.leg, Event(LegEventKind::kEnded, 0), true);
+      break;
+    case LegEnd::kHungUp:
+      CountHangup(leg);
+      break;
+  }
   leg.closed = true;
   tmr_cancel(&leg.no_response);
   tmr_cancel(&leg.analysis_deadline);

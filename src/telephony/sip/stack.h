@@ -72,6 +72,13 @@ struct SipCommand {
   core::LegId leg;
 };
 
+// How a live leg ends (SipStack::End).
+enum class LegEnd {
+  kFailed,       // no answer: a final failure, no response, or a SIT verdict; the engine hears kFailed
+  kEndedRemote,  // the far end's BYE after the answer; the engine hears kEnded
+  kHungUp,       // the engine's Hangup: nothing to report; libre sends CANCEL or BYE
+};
+
 // Whether `msg` carries an SDP body (signalling.cc).
 bool HasSdp(const sip_msg* msg);
 
@@ -122,20 +129,23 @@ class SipStack {
   static void OnCommand(int, void* data, void* arg);
   void DoStop();
   void DoHangup(core::LegId id);
-  void CountHangup(const SipLeg& leg);
+  void CountHangup(const SipLeg& leg);  // also DoStop's, which frees every leg at once
   // stack.cc: events to the engine thread.
   static engine::LegEvent Event(engine::LegEventKind kind, int sip_code);
   void Post(core::LegId leg, engine::LegEvent event, bool final_event);
   static void FlushEvents(void* arg);
-  // stack.cc: the end of a leg.
-  void Close(SipLeg& leg);
+  // Counts a failure; the engine hears `event` (kFailed) as the leg's last.
+  void ReportFailed(core::LegId leg, const engine::LegEvent& event);
+  // stack.cc: the end of a leg, the one teardown routine. Counts and reports it as `how` says
+  // (`failure`: the kFailed event), stops its timers, unbridges it and frees it after this turn
+  // of libre's loop; a leg already ending is left alone.
+  void End(SipLeg& leg, LegEnd how, const engine::LegEvent& failure = {});
   static void Reap(void* arg);
   void Unbridge(SipLeg& leg);
 
   // signalling.cc: our INVITEs.
   void DoOriginate(const engine::LegRequest& req);
   void FailUnsent(core::LegId leg, int sip_code);
-  void Fail(SipLeg& leg, engine::LegEvent event);
   static int OnAuth(char** user, char** pass, const char*, void* arg);
   static void OnNoResponse(void* arg);
   static SipLeg* Responded(const sip_msg* msg, void* arg);
