@@ -33,15 +33,11 @@ void ApplyRemoteSdp(SipLeg& leg) {
   const sdp_format* pcmu = sdp_media_rformat(leg.media, "PCMU");
   const sdp_format* pcma = sdp_media_rformat(leg.media, "PCMA");
   const sdp_format* first = sdp_media_rformat(leg.media, nullptr);
-  if (first != nullptr && first == pcma) {
-    leg.codec = Codec::kPcma;
-    leg.pt = pcma->pt;
-  } else if (pcmu != nullptr) {
-    leg.codec = Codec::kPcmu;
-    leg.pt = pcmu->pt;
-  } else if (pcma != nullptr) {
-    leg.codec = Codec::kPcma;
-    leg.pt = pcma->pt;
+  // A-law when the far end put it first, else µ-law when it has it at all, else A-law.
+  const sdp_format* chosen = (pcmu != nullptr && first != pcma) ? pcmu : pcma;
+  if (chosen != nullptr) {
+    leg.codec = chosen == pcma ? Codec::kPcma : Codec::kPcmu;
+    leg.pt = chosen->pt;
   }
   const sdp_format* te = sdp_media_rformat(leg.media, "telephone-event");
   leg.te_pt = te != nullptr ? te->pt : -1;

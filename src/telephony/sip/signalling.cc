@@ -11,7 +11,6 @@
 
 namespace outdial::telephony {
 
-using engine::LegEvent;
 using engine::LegEventKind;
 using engine::LegKind;
 

@@ -54,7 +54,7 @@ bool SipStack::Push(std::unique_ptr<SipCommand> cmd) {
   std::lock_guard lock(push_mutex_);
   if (mq_ == nullptr) return false;
   if (mqueue_push(mq_, 0, cmd.get()) != 0) return false;
-  cmd.release();
+  (void)cmd.release();  // libre's thread frees it (OnCommand, or Teardown's drain)
   return true;
 }
 
