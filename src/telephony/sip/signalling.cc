@@ -2,6 +2,7 @@
 // it (provisional, 2xx, failures, none at all), re-INVITEs within it, digest auth towards the
 // trunk, and the far end's BYE. Our own BYE/CANCEL is libre's, when the leg is freed (stack.cc).
 #include <cerrno>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -51,24 +52,12 @@ void SipStack::DoOriginate(const engine::LegRequest& req) {
   const uint64_t id = req.leg.value;
   if (stopping_ || legs_.count(id) != 0) return;
 
-  // Where to: a station's own URI, or the number at the trunk (with the campaign's caller id).
   std::string to_uri;
-  std::string from_user = "outdial";
-  if (req.kind == LegKind::kAgentStation) {
-    if (!ValidSipUri(req.destination)) {
-      FailUnsent(req.leg, 0);
-      return;
-    }
-    to_uri = req.destination;
-  } else {
-    if (!ValidNumber(req.destination)) {
-      FailUnsent(req.leg, 484);  // Address Incomplete: what a trunk answers to such a number
-      return;
-    }
-    to_uri = fmt::format("sip:{}@{}", req.destination, trunk_hostport_);
-    if (ValidNumber(req.caller_id)) from_user = req.caller_id;
+  std::string from_uri;
+  if (std::optional<int> bad = Address(req, to_uri, from_uri)) {
+    FailUnsent(req.leg, *bad);
+    return;
   }
-  std::string from_uri = fmt::format("sip:{}@{}", from_user, local_hostport_);
 
   // The leg's own RTP socket and the SDP offer on it.
   if (!AnchorMedia(*leg, rtp_ip_, config_.rtp_port_min, config_.rtp_port_max, *ports_)) {
@@ -99,6 +88,7 @@ void SipStack::DoOriginate(const engine::LegRequest& req) {
   }
   tmr_start(&leg->no_response, static_cast<uint64_t>(config_.invite_timeout_ms), &SipStack::OnNoResponse,
             leg);
+  // Into the table; a customer leg is bridged with its agent leg when that one is still there.
   if (req.kind == LegKind::kCustomer && req.bridge_with.valid()) {
     if (auto it = legs_.find(req.bridge_with.value); it != legs_.end()) {
       leg->peer = req.bridge_with;
@@ -107,6 +97,23 @@ void SipStack::DoOriginate(const engine::LegRequest& req) {
   }
   legs_.emplace(id, std::move(owned));
   active_->store(legs_.size());
+}
+
+// Where to: a station's own URI, or the number at the trunk with the campaign's caller id. A
+// destination we may not dial gives the code its leg fails with, unsent.
+std::optional<int> SipStack::Address(const engine::LegRequest& req, std::string& to_uri,
+                                     std::string& from_uri) const {
+  std::string from_user = "outdial";
+  if (req.kind == LegKind::kAgentStation) {
+    if (!ValidSipUri(req.destination)) return 0;
+    to_uri = req.destination;
+  } else {
+    if (!ValidNumber(req.destination)) return 484;  // Address Incomplete: what a trunk answers to it
+    to_uri = fmt::format("sip:{}@{}", req.destination, trunk_hostport_);
+    if (ValidNumber(req.caller_id)) from_user = req.caller_id;
+  }
+  from_uri = fmt::format("sip:{}@{}", from_user, local_hostport_);
+  return std::nullopt;
 }
 
 // A leg that failed before anything was sent (it was never in the leg table).

@@ -145,6 +145,7 @@ class SipStack {
 
   // signalling.cc: our INVITEs.
   void DoOriginate(const engine::LegRequest& req);
+  std::optional<int> Address(const engine::LegRequest& req, std::string& to_uri, std::string& from_uri) const;
   void FailUnsent(core::LegId leg, int sip_code);
   static int OnAuth(char** user, char** pass, const char*, void* arg);
   static void OnNoResponse(void* arg);
