@@ -84,8 +84,9 @@ class ProgressLog {
         "import campaign={} state={} rows_read={} accepted={} rejected={} bytes_read={} bytes_total={}",
         campaign_, final_state ? final_state : "running", p.rows_seen, p.accepted, p.rejected,
         p.bytes_consumed, total_);
-    if (total_ > 0)
+    if (total_ > 0) {
       line += fmt::format(" percent={}", std::min<uint64_t>(100, p.bytes_consumed * 100 / total_));
+    }
     std::cerr << line << "\n";
   }
 
@@ -165,8 +166,9 @@ int RunImport(const ImportCommand& command) {
         bar.Show(p);
         log.Show(p);
       });
-  if (auto stored = pipeline.Finish(); !stored.ok() && !summary.fatal_error)
+  if (auto stored = pipeline.Finish(); !stored.ok() && !summary.fatal_error) {
     summary.fatal_error = stored.error();
+  }
   // Rows validated but not stored after a failure are not imported.
   if (summary.fatal_error) summary.accepted = rows_stored;
   bar.Done();
@@ -184,8 +186,9 @@ int RunImport(const ImportCommand& command) {
                            c.campaign.id.value, c.campaign.settings.name, summary.accepted, summary.rejected,
                            seconds);
   if (summary.fatal_error) {
-    if (summary.accepted > 0)
+    if (summary.accepted > 0) {
       std::cerr << "note: the rows above were stored before the file became unreadable\n";
+    }
     return Fail(*summary.fatal_error);
   }
   std::cout << "note: a running server picks these contacts up at its next start\n";
@@ -202,8 +205,9 @@ int RunExport(const ExportCommand& command) {
   std::ofstream file;
   if (!command.out.empty() && command.out != "-") {
     file.open(command.out, std::ios::binary | std::ios::trunc);
-    if (!file)
+    if (!file) {
       return Fail(core::MakeError(core::ErrorCode::kValidationFailed, "cannot write " + command.out));
+    }
   }
   std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
   constexpr size_t kPage = 5000;
