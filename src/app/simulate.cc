@@ -24,10 +24,12 @@ using engine::Event;
 core::Result<void> ValidateSimulateOptions(const SimulateOptions& o) {
   std::vector<core::FieldProblem> problems;
   if (o.agents < 1 || o.agents > 1'000'000) problems.push_back({"agents", "must be between 1 and 1000000"});
-  if (o.contacts < 1 || o.contacts > 50'000'000)
+  if (o.contacts < 1 || o.contacts > 50'000'000) {
     problems.push_back({"contacts", "must be between 1 and 50000000"});
-  if (!(o.hours > 0) || o.hours > 24 * 31)
+  }
+  if (!(o.hours > 0) || o.hours > 24 * 31) {
     problems.push_back({"hours", "must be more than 0 and at most 744"});
+  }
   if (o.tenant_max_calls < 1) problems.push_back({"tenant_max_calls", "must be at least 1"});
   if (o.datacenter_max_calls < 1) problems.push_back({"datacenter_max_calls", "must be at least 1"});
   if (auto mix = telephony::ParseOutcomeMix(o.outcomes); !mix.ok()) {
@@ -374,8 +376,9 @@ core::Result<nlohmann::json> RunSimulation(const SimulateOptions& o) {
     TimePoint until = std::min(next_check, end);
     time.RunUntil(until);
     if (engine_problems.size() < 20) {
-      for (auto& p : dialer.CheckInvariants())
+      for (auto& p : dialer.CheckInvariants()) {
         engine_problems.push_back(fmt::format("t={} {}", core::ToEpochMs(time.Now()), p));
+      }
     }
     next_check = until + core::Seconds{std::max(o.invariant_check_interval_s, 1)};
   }

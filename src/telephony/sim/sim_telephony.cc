@@ -111,8 +111,9 @@ core::Result<std::vector<std::pair<SimOutcome, double>>> ParseOutcomeMix(std::st
       out.emplace_back(*outcome, weight);
     }
   }
-  if (out.empty() && problems.empty())
+  if (out.empty() && problems.empty()) {
     problems.push_back({"outcomes", "must name at least one outcome=weight"});
+  }
   if (!problems.empty()) {
     return core::Error{core::ErrorCode::kValidationFailed, "The outcome mix is not valid.",
                        std::move(problems)};
