@@ -40,7 +40,7 @@ if ((${#files[@]})); then
   format_files=("${files[@]}")
   mapfile -t tidy_files < <(printf '%s\n' "${files[@]}" | grep -E '^src/.*\.cc$' || true)
 else
-  # tests/ and bench/ are formatted too: the same .clang-format, and formatting is cheap (~4 s of CPU for all).
+  # tests/ and bench/ are formatted too: the same .clang-format, and formatting all takes ~4 s of CPU.
   mapfile -t format_files < <(git ls-files -- 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' \
                                                 'bench/*.cc' 'bench/*.h')
   mapfile -t tidy_files < <(git ls-files -- 'src/*.cc')
@@ -85,8 +85,8 @@ if ((run_tidy)) && ((${#tidy_files[@]})); then
       log="$1/$(printf %s "$3" | tr / _).log"
       TIMEFORMAT="%U %S $3"
       { time "$2" -p "$4" --quiet --warnings-as-errors="*" --extra-arg=-Wno-unknown-warning-option \
-          --extra-arg=-DBOOST_ASIO_HAS_CO_AWAIT=1 "$3" >"$log" 2>&1 || echo "$3" >>"$1/failed"; } 2>>"$1/times"' _ "$out" "$clang_tidy" {} \
-      "$build_dir"
+          --extra-arg=-DBOOST_ASIO_HAS_CO_AWAIT=1 "$3" >"$log" 2>&1 || echo "$3" >>"$1/failed"
+      } 2>>"$1/times"' _ "$out" "$clang_tidy" {} "$build_dir"
   cpu=$(awk '{s += $1 + $2} END {printf "%.1f", s}' "$out/times")
   slowest=$(sort -k1,1 -rn "$out/times" | head -3 | awk '{printf "%s %.1f s, ", $3, $1 + $2}')
   # A header's finding is reported by every file that includes it: count each once.
