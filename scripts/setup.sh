@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
+  build-essential cmake ninja-build ccache pkg-config git curl ca-certificates clang-format clang-tidy
   libhowardhinnant-date-dev tzdata libfmt-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libtomlplusplus-dev libboost-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev

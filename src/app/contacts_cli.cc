@@ -7,8 +7,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <set>
 #include <vector>
@@ -49,7 +49,7 @@ core::Result<OpenCampaign> Open(const std::string& config_path, uint64_t campaig
                            "database.url is \"memory:\": there is no stored campaign to work on");
   }
   // The CLI commits through the Catalog only; nothing is posted to an engine thread.
-  auto db = store::OpenDatabase(config.database_url, [](std::function<void()> fn) { fn(); });
+  auto db = store::OpenDatabase(config.database_url, [](const std::function<void()>& fn) { fn(); });
   if (!db.ok()) return db.error();
   OpenCampaign out;
   out.db = std::move(*db);
@@ -80,11 +80,13 @@ class ProgressLog {
     auto now = std::chrono::steady_clock::now();
     if (final_state == nullptr && now - last_ < std::chrono::seconds(1)) return;
     last_ = now;
-    std::string line =
-        fmt::format("import campaign={} state={} rows_read={} accepted={} rejected={} bytes_read={} bytes_total={}",
-                    campaign_, final_state ? final_state : "running", p.rows_seen, p.accepted, p.rejected, p.bytes_consumed,
-                    total_);
-    if (total_ > 0) line += fmt::format(" percent={}", std::min<uint64_t>(100, p.bytes_consumed * 100 / total_));
+    std::string line = fmt::format(
+        "import campaign={} state={} rows_read={} accepted={} rejected={} bytes_read={} bytes_total={}",
+        campaign_, final_state ? final_state : "running", p.rows_seen, p.accepted, p.rejected,
+        p.bytes_consumed, total_);
+    if (total_ > 0) {
+      line += fmt::format(" percent={}", std::min<uint64_t>(100, p.bytes_consumed * 100 / total_));
+    }
     std::cerr << line << "\n";
   }
 
@@ -102,7 +104,9 @@ class ProgressBar {
   void Show(const engine::IntakeProgress& p) {
     if (!enabled_) return;
     constexpr int kWidth = 30;
-    double share = total_ == 0 ? 1.0 : std::min(1.0, static_cast<double>(p.bytes_consumed) / total_);
+    double share = total_ == 0
+                       ? 1.0
+                       : std::min(1.0, static_cast<double>(p.bytes_consumed) / static_cast<double>(total_));
     int filled = static_cast<int>(share * kWidth);
     std::cerr << fmt::format("\r[{}{}] {:3.0f}%  {} rows  {} rejected ", std::string(filled, '#'),
                              std::string(kWidth - filled, '.'), share * 100, p.rows_seen, p.rejected)
@@ -162,12 +166,15 @@ int RunImport(const ImportCommand& command) {
         bar.Show(p);
         log.Show(p);
       });
-  if (auto stored = pipeline.Finish(); !stored.ok() && !summary.fatal_error) summary.fatal_error = stored.error();
+  if (auto stored = pipeline.Finish(); !stored.ok() && !summary.fatal_error) {
+    summary.fatal_error = stored.error();
+  }
   // Rows validated but not stored after a failure are not imported.
   if (summary.fatal_error) summary.accepted = rows_stored;
   bar.Done();
-  log.Show(engine::IntakeProgress{size, summary.accepted + summary.rejected, summary.accepted, summary.rejected},
-           summary.fatal_error ? "failed" : "done");
+  log.Show(
+      engine::IntakeProgress{size, summary.accepted + summary.rejected, summary.accepted, summary.rejected},
+      summary.fatal_error ? "failed" : "done");
   for (const auto& e : summary.errors) {
     std::cerr << fmt::format("row {}{}{}: {}\n", e.row, e.field.empty() ? "" : ", ", e.field, e.problem);
   }
@@ -179,7 +186,9 @@ int RunImport(const ImportCommand& command) {
                            c.campaign.id.value, c.campaign.settings.name, summary.accepted, summary.rejected,
                            seconds);
   if (summary.fatal_error) {
-    if (summary.accepted > 0) std::cerr << "note: the rows above were stored before the file became unreadable\n";
+    if (summary.accepted > 0) {
+      std::cerr << "note: the rows above were stored before the file became unreadable\n";
+    }
     return Fail(*summary.fatal_error);
   }
   std::cout << "note: a running server picks these contacts up at its next start\n";
@@ -196,12 +205,15 @@ int RunExport(const ExportCommand& command) {
   std::ofstream file;
   if (!command.out.empty() && command.out != "-") {
     file.open(command.out, std::ios::binary | std::ios::trunc);
-    if (!file) return Fail(core::MakeError(core::ErrorCode::kValidationFailed, "cannot write " + command.out));
+    if (!file) {
+      return Fail(core::MakeError(core::ErrorCode::kValidationFailed, "cannot write " + command.out));
+    }
   }
   std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
   constexpr size_t kPage = 5000;
   // Visits every contact page by page (import order), so memory stays at one page.
-  auto each_page = [&](const std::function<core::Result<void>(std::vector<engine::ContactRow>&)>& fn) -> core::Result<void> {
+  auto each_page = [&](const std::function<core::Result<void>(std::vector<engine::ContactRow>&)>& fn)
+      -> core::Result<void> {
     std::string cursor;
     do {
       auto page = c.db->ListContacts(c.tenant.id, c.campaign.id, std::nullopt, kPage, cursor);
@@ -245,8 +257,8 @@ int RunExport(const ExportCommand& command) {
   }
   out.flush();
   if (!out) return Fail(core::MakeError(core::ErrorCode::kInternal, "writing the export failed"));
-  std::cerr << fmt::format("exported {} {} of campaign {} ('{}')\n", written, command.what, c.campaign.id.value,
-                           c.campaign.settings.name);
+  std::cerr << fmt::format("exported {} {} of campaign {} ('{}')\n", written, command.what,
+                           c.campaign.id.value, c.campaign.settings.name);
   return 0;
 }
 

@@ -1,8 +1,8 @@
 #include "app/serve.h"
 
+#include <sys/resource.h>
 #include <condition_variable>
 #include <csignal>
-#include <sys/resource.h>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
@@ -19,13 +19,13 @@
 #include "api/http_server.h"
 #include "api/metrics.h"
 #include "api/rest_api.h"
+#include "app/db/startup.h"
 #include "app/demo_seed.h"
 #include "app/engine_loop.h"
 #include "app/sip_metrics.h"
 #include "engine/dialer.h"
-#include "app/db/startup.h"
-#include "store/memory/memory_catalog.h"
 #include "store/import/streaming_intake.h"
+#include "store/memory/memory_catalog.h"
 #include "store/open.h"
 #include "telephony/sim/sim_telephony.h"
 
@@ -44,13 +44,15 @@ void CollectCheckpointMetrics(const store::sql::SqlDatabase& db, std::vector<api
     c.samples.push_back({{}, static_cast<double>(value)});
     out.push_back(std::move(c));
   };
-  family("outdial_sqlite_checkpoints_total", "PASSIVE WAL checkpoints run by the checkpointer thread", f.checkpoints);
-  family("outdial_sqlite_checkpoint_failures_total", "Checkpoints that returned an error (retried at the next tick)",
-         f.failures);
+  family("outdial_sqlite_checkpoints_total", "PASSIVE WAL checkpoints run by the checkpointer thread",
+         f.checkpoints);
+  family("outdial_sqlite_checkpoint_failures_total",
+         "Checkpoints that returned an error (retried at the next tick)", f.failures);
   family("outdial_sqlite_checkpoint_pages_total", "WAL pages copied back into the database file", f.pages);
   family("outdial_sqlite_wal_restarts_total", "Times the WAL started over from its beginning", f.restarts);
   family("outdial_sqlite_checkpoint_holds_total",
-         "Last checkpoint passes the writer ran between its groups so that a WAL past 8 MB could start over", f.holds);
+         "Last checkpoint passes the writer ran between its groups so that a WAL past 8 MB could start over",
+         f.holds);
 }
 
 core::Error ConfigError(const std::string& key, const std::string& problem) {
@@ -153,8 +155,9 @@ core::Result<ServerConfig> LoadServerConfig(const std::string& path) {
             key + ".outcome",
             "must be one of answer, busy, no_answer, machine, fax, sit, invalid, network_error, reject");
       }
-      if (rc.after_ms < 0 || rc.after_ms > 600'000)
+      if (rc.after_ms < 0 || rc.after_ms > 600'000) {
         return ConfigError(key + ".after_ms", "must be between 0 and 600000");
+      }
       config.sim_rules.push_back(rc);
     }
   }
@@ -241,7 +244,8 @@ int RunServer(const ServeOptions& options) {
   if (config.database_url == "memory:") {
     memory_db = std::make_unique<store::MemoryCatalog>();
   } else {
-    auto db = store::OpenDatabase(config.database_url, [&loop](std::function<void()> fn) { loop.Post(std::move(fn)); });
+    auto db = store::OpenDatabase(config.database_url,
+                                  [&loop](std::function<void()> fn) { loop.Post(std::move(fn)); });
     if (!db.ok()) {
       std::cerr << "error: database.url = \"" << config.database_url << "\": " << db.error().message << "\n";
       return 1;
@@ -252,13 +256,14 @@ int RunServer(const ServeOptions& options) {
   engine::Store& store = memory_db ? static_cast<engine::Store&>(*memory_db) : *sql_db;
 
   std::vector<telephony::SimRule> rules;
-  for (const auto& r : config.sim_rules)
+  for (const auto& r : config.sim_rules) {
     rules.push_back({r.match, *telephony::SimOutcomeFromString(r.outcome), r.after_ms});
+  }
   std::unique_ptr<engine::Telephony> phones;
   telephony::SipTelephony* sip_driver = nullptr;  // owned by `phones`, for /metrics
   if (config.telephony_driver == "sip") {
-    auto sip =
-        std::make_unique<telephony::SipTelephony>(config.sip, [&loop](auto task) { loop.Post(std::move(task)); });
+    auto sip = std::make_unique<telephony::SipTelephony>(config.sip,
+                                                         [&loop](auto task) { loop.Post(std::move(task)); });
     if (auto r = sip->Start(); !r.ok()) {
       std::cerr << "error: " << r.error().message << "\n";
       return 2;
@@ -288,8 +293,7 @@ int RunServer(const ServeOptions& options) {
   }
   // Recovery of what a crash left open, then the stored state into the engine (PRODUCT.md §8).
   auto loaded = RecoverAndLoad(
-      catalog, dialer, loop.Now(),
-      [&loop](std::function<void()> task) { loop.Post(std::move(task)); },
+      catalog, dialer, loop.Now(), [&loop](std::function<void()> task) { loop.Post(std::move(task)); },
       [&loop](std::function<void()> task) { loop.Call([&] { task(); }); });
   if (!loaded.ok()) {
     std::cerr << "error: loading the stored state failed: " << loaded.error().message << "\n";
@@ -304,10 +308,12 @@ int RunServer(const ServeOptions& options) {
   loop.Post([&] { hub.Start(); });
 
   if (sip_driver != nullptr) {
-    metrics.AddCollector([sip_driver](std::vector<api::CollectedFamily>& out) { CollectSipMetrics(*sip_driver, out); });
+    metrics.AddCollector(
+        [sip_driver](std::vector<api::CollectedFamily>& out) { CollectSipMetrics(*sip_driver, out); });
   }
   if (sql_db && sql_db->maintenance().checkpointer) {
-    metrics.AddCollector([db = sql_db.get()](std::vector<api::CollectedFamily>& out) { CollectCheckpointMetrics(*db, out); });
+    metrics.AddCollector(
+        [db = sql_db.get()](std::vector<api::CollectedFamily>& out) { CollectCheckpointMetrics(*db, out); });
   }
   api::ApiOptions api_options;
   api_options.system_token = config.system_token;
@@ -317,8 +323,8 @@ int RunServer(const ServeOptions& options) {
   api_options.version = OUTDIAL_VERSION;
   api_options.datacenter_name = config.datacenter_name;
   store::StreamingContactIntake intake;
-  api::RestApi rest({catalog, intake, dialer, [&loop](std::function<void()> task) { loop.Post(std::move(task)); },
-                     loop, hub, metrics},
+  api::RestApi rest({catalog, intake, dialer,
+                     [&loop](std::function<void()> task) { loop.Post(std::move(task)); }, loop, hub, metrics},
                     api_options);
   api::HttpServer::Options http_options;
   http_options.listen = config.listen;

@@ -21,7 +21,7 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string system_token;
   std::string web_root;  // empty: web/dist found next to the binary or the working directory
-  int64_t session_ttl_s = 12 * 3600;
+  int64_t session_ttl_s = int64_t{12} * 3600;
   std::string password_hash = "interactive";  // or "minimal" (load tests only)
   int http_threads = 2;
   int64_t ws_queue_limit = 1024;

@@ -24,8 +24,12 @@ using engine::Event;
 core::Result<void> ValidateSimulateOptions(const SimulateOptions& o) {
   std::vector<core::FieldProblem> problems;
   if (o.agents < 1 || o.agents > 1'000'000) problems.push_back({"agents", "must be between 1 and 1000000"});
-  if (o.contacts < 1 || o.contacts > 50'000'000) problems.push_back({"contacts", "must be between 1 and 50000000"});
-  if (!(o.hours > 0) || o.hours > 24 * 31) problems.push_back({"hours", "must be more than 0 and at most 744"});
+  if (o.contacts < 1 || o.contacts > 50'000'000) {
+    problems.push_back({"contacts", "must be between 1 and 50000000"});
+  }
+  if (!(o.hours > 0) || o.hours > 24 * 31) {
+    problems.push_back({"hours", "must be more than 0 and at most 744"});
+  }
   if (o.tenant_max_calls < 1) problems.push_back({"tenant_max_calls", "must be at least 1"});
   if (o.datacenter_max_calls < 1) problems.push_back({"datacenter_max_calls", "must be at least 1"});
   if (auto mix = telephony::ParseOutcomeMix(o.outcomes); !mix.ok()) {
@@ -61,7 +65,7 @@ class SimAgents final : public engine::EventSink {
 
   struct Books {
     int64_t logged_in_ms = 0;
-    int64_t busy_ms = 0;  // dialing, ringing, connected, wrap-up: working a call
+    int64_t busy_ms = 0;     // dialing, ringing, connected, wrap-up: working a call
     int64_t preview_ms = 0;  // reserved or previewing
     int64_t available_ms = 0;
     int64_t idle_ms = 0;
@@ -101,7 +105,9 @@ class SimAgents final : public engine::EventSink {
 
   int64_t RandomMs(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
   double Uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
-  void Later(int64_t ms, std::function<void()> fn) { time_.Schedule(time_.Now() + core::Millis{ms}, std::move(fn)); }
+  void Later(int64_t ms, std::function<void()> fn) {
+    time_.Schedule(time_.Now() + core::Millis{ms}, std::move(fn));
+  }
 
   void Account(AgentSim& st, TimePoint now) {
     int64_t ms = (now - st.since).count();
@@ -206,7 +212,8 @@ class SimAgents final : public engine::EventSink {
         ringing_.erase(e.call_id);
         core::AgentId agent = e.agent_id;
         core::CallId call = e.call_id;
-        int64_t talk = e.amd_result == core::AmdResult::kMachine ? RandomMs(15'000, 40'000) : RandomMs(30'000, 240'000);
+        int64_t talk =
+            e.amd_result == core::AmdResult::kMachine ? RandomMs(15'000, 40'000) : RandomMs(30'000, 240'000);
         Later(talk, [this, agent, call] { dialer_->EndCall(agent, call, nullptr); });
         return;
       }
@@ -235,7 +242,7 @@ class SimAgents final : public engine::EventSink {
         code = "sale";
       } else if (roll < 0.30) {
         code = "callback";
-        callback_at = time_.Now() + core::Millis{RandomMs(3'600'000, 4 * 3'600'000)};
+        callback_at = time_.Now() + core::Millis{RandomMs(3'600'000, int64_t{4} * 3'600'000)};
       } else if (roll < 0.50) {
         code = "try_again";
       } else if (roll < 0.55) {
@@ -282,7 +289,8 @@ core::Result<nlohmann::json> RunSimulation(const SimulateOptions& o) {
   std::mt19937_64 rng(o.seed);
   engine::SimulatedTime time(start);
   auto mix = telephony::ParseOutcomeMix(o.outcomes);
-  telephony::SimTelephony phones(time, time, telephony::WeightedPicker(*mix, o.seed ^ 0x9e3779b97f4a7c15ULL, 3000, 20000));
+  telephony::SimTelephony phones(
+      time, time, telephony::WeightedPicker(*mix, o.seed ^ 0x9e3779b97f4a7c15ULL, 3000, 20000));
   store::MemoryStore store;
   SimAgents sim_agents(time, rng, o.mode, o.tenant_max_calls, o.datacenter_max_calls);
   engine::Dialer dialer({time, time, phones, store, sim_agents},
@@ -336,7 +344,8 @@ core::Result<nlohmann::json> RunSimulation(const SimulateOptions& o) {
       core::Contact c;
       c.id = core::ContactId{static_cast<uint64_t>(i + 1)};
       c.name = fmt::format("Customer {}", i + 1);
-      c.phones.push_back(core::Phone{fmt::format("+1{}{:07d}", zone_shares[z].area, i % 10'000'000), "", 0, false});
+      c.phones.push_back(
+          core::Phone{fmt::format("+1{}{:07d}", zone_shares[z].area, i % 10'000'000), "", 0, false});
       c.zone = zone_ids[z];
       c.priority = 0;
       c.next_eligible_at = start;
@@ -361,12 +370,15 @@ core::Result<nlohmann::json> RunSimulation(const SimulateOptions& o) {
   auto setup_done = std::chrono::steady_clock::now();
   // Run the shift, checking the engine's own invariants now and then.
   std::vector<std::string> engine_problems;
-  TimePoint next_check = o.invariant_check_interval_s > 0 ? start + core::Seconds{o.invariant_check_interval_s} : end;
+  TimePoint next_check =
+      o.invariant_check_interval_s > 0 ? start + core::Seconds{o.invariant_check_interval_s} : end;
   while (time.Now() < end) {
     TimePoint until = std::min(next_check, end);
     time.RunUntil(until);
     if (engine_problems.size() < 20) {
-      for (auto& p : dialer.CheckInvariants()) engine_problems.push_back(fmt::format("t={} {}", core::ToEpochMs(time.Now()), p));
+      for (auto& p : dialer.CheckInvariants()) {
+        engine_problems.push_back(fmt::format("t={} {}", core::ToEpochMs(time.Now()), p));
+      }
     }
     next_check = until + core::Seconds{std::max(o.invariant_check_interval_s, 1)};
   }
@@ -377,12 +389,14 @@ core::Result<nlohmann::json> RunSimulation(const SimulateOptions& o) {
   const auto& counters = dialer.counters();
   nlohmann::json by_outcome = nlohmann::json::object();
   for (int i = 0; i < core::kOutcomeCount; ++i) {
-    by_outcome[std::string(core::ToString(static_cast<core::Outcome>(i)))] = stats->attempts_by_outcome[static_cast<size_t>(i)];
+    by_outcome[std::string(core::ToString(static_cast<core::Outcome>(i)))] =
+        stats->attempts_by_outcome[static_cast<size_t>(i)];
   }
   nlohmann::json left = nlohmann::json::object();
   int64_t state_sum = 0;
   for (int i = 0; i < core::kContactStateCount; ++i) {
-    left[std::string(core::ToString(static_cast<core::ContactState>(i)))] = stats->contacts_by_state[static_cast<size_t>(i)];
+    left[std::string(core::ToString(static_cast<core::ContactState>(i)))] =
+        stats->contacts_by_state[static_cast<size_t>(i)];
     state_sum += stats->contacts_by_state[static_cast<size_t>(i)];
   }
   const double wall_s = std::chrono::duration<double>(wall_end - wall_start).count();
@@ -401,10 +415,14 @@ core::Result<nlohmann::json> RunSimulation(const SimulateOptions& o) {
   out["seed"] = o.seed;
   out["outcome_mix"] = o.outcomes;
   out["attempts"] = {{"total", stats->attempts_total}, {"by_outcome", by_outcome}};
-  out["actions"] = {{"reservations", counters.reservations}, {"offers", counters.offers},
-                    {"accepts", counters.accepts},           {"skips", counters.skips},
-                    {"removes", counters.removes},           {"cancels", counters.cancels},
-                    {"timeouts", counters.timeouts},         {"wrapups", counters.wrapups},
+  out["actions"] = {{"reservations", counters.reservations},
+                    {"offers", counters.offers},
+                    {"accepts", counters.accepts},
+                    {"skips", counters.skips},
+                    {"removes", counters.removes},
+                    {"cancels", counters.cancels},
+                    {"timeouts", counters.timeouts},
+                    {"wrapups", counters.wrapups},
                     {"pull_requests", sim_agents.pull_requests()},
                     {"tenant_limit_refusals", counters.tenant_limit_refusals},
                     {"datacenter_limit_refusals", counters.datacenter_limit_refusals}};

@@ -18,7 +18,7 @@ using LocalMs = date::local_time<Millis>;
 
 constexpr std::array<std::string_view, 7> kDayKeys = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 constexpr int kMinutesPerDay = 24 * 60;
-constexpr int64_t kMsPerMinute = 60 * 1000;
+constexpr int64_t kMsPerMinute = int64_t{60} * 1000;
 constexpr int64_t kMsPerDay = int64_t{kMinutesPerDay} * kMsPerMinute;
 
 // From the day after the last holiday on, the window repeats weekly, so if it has not changed

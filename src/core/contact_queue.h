@@ -37,7 +37,7 @@ class ContactQueue {
  public:
   static constexpr int kPriorityLevels = 101;
   struct Waiting {
-    int64_t wake_ms;
+    int64_t wake_ms = 0;
     QueueKey key;
   };
 

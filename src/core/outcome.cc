@@ -71,8 +71,8 @@ RetryKey RetryKeyFor(Outcome outcome) {
     case Outcome::kBusy: return RetryKey::kBusy;
     case Outcome::kNoAnswer: return RetryKey::kNoAnswer;
     case Outcome::kMachine: return RetryKey::kMachine;
-    case Outcome::kFax: return RetryKey::kRejected;
-    case Outcome::kSpecialInformationTone: return RetryKey::kRejected;
+    case Outcome::kFax:
+    case Outcome::kSpecialInformationTone:
     case Outcome::kInvalidNumber: return RetryKey::kRejected;
     case Outcome::kNetworkError: return RetryKey::kNetworkError;
     case Outcome::kRejected: return RetryKey::kRejected;

@@ -70,8 +70,9 @@ class DialerLoadSink final : public engine::LoadSink {
     ++report.tenants;
     run_([side = side_, tenant] {
       side->tenants[tenant.id.value] = tenant.settings;
-      if (auto r = side->dialer.AddTenant(tenant.id, tenant.settings); !r.ok())
+      if (auto r = side->dialer.AddTenant(tenant.id, tenant.settings); !r.ok()) {
         side->Fail(r.error(), "a tenant");
+      }
     });
   }
   void OnUser(const engine::UserRow& user) override {
@@ -97,7 +98,8 @@ class DialerLoadSink final : public engine::LoadSink {
     uint64_t tenant = tenant_of_[campaign.value];
     // The batch moves into the task (no copy of the contacts): the Catalog thread reads the next
     // page while the engine thread adds this one.
-    run_([side = side_, campaign, tenant, batch = std::make_shared<engine::ContactLoadBatch>(std::move(batch))] {
+    run_([side = side_, campaign, tenant,
+          batch = std::make_shared<engine::ContactLoadBatch>(std::move(batch))] {
       if (side->error) return;
       std::vector<uint16_t> zone_of;
       if (!side->InternZones(batch->zone_names, tenant, zone_of)) return;
@@ -111,8 +113,9 @@ class DialerLoadSink final : public engine::LoadSink {
         c.zone = zone_of[c.zone];
       }
       side->contacts += static_cast<int64_t>(batch->contacts.size());
-      if (auto r = side->dialer.AddContacts(campaign, std::move(batch->contacts)); !r.ok())
+      if (auto r = side->dialer.AddContacts(campaign, std::move(batch->contacts)); !r.ok()) {
         side->Fail(r.error(), "contacts");
+      }
     });
   }
   void OnDnc(const engine::DncRecord& entry) override {
@@ -164,11 +167,8 @@ core::Result<StartupReport> RecoverAndLoad(engine::Catalog& catalog, engine::Dia
     for (auto [id, status] : side->statuses) {
       core::Result<void> r = core::Ok{};
       switch (status) {
-        case core::CampaignStatus::kDraft:
-          break;
-        case core::CampaignStatus::kRunning:
-          r = side->dialer.SetCampaignStatus(id, status);
-          break;
+        case core::CampaignStatus::kDraft: break;
+        case core::CampaignStatus::kRunning: r = side->dialer.SetCampaignStatus(id, status); break;
         case core::CampaignStatus::kPaused:
         case core::CampaignStatus::kStopped:
           // The engine starts every campaign as a draft and reaches paused/stopped only through

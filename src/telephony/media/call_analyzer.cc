@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <vector>
 
 #include <spandsp.h>
@@ -11,31 +12,22 @@ namespace outdial::telephony::media {
 
 std::string_view ToString(VerdictKind kind) {
   switch (kind) {
-    case VerdictKind::kHuman:
-      return "human";
-    case VerdictKind::kMachine:
-      return "machine";
-    case VerdictKind::kFax:
-      return "fax";
-    case VerdictKind::kSit:
-      return "sit";
-    case VerdictKind::kNotSure:
-      return "not_sure";
+    case VerdictKind::kHuman: return "human";
+    case VerdictKind::kMachine: return "machine";
+    case VerdictKind::kFax: return "fax";
+    case VerdictKind::kSit: return "sit";
+    case VerdictKind::kNotSure: return "not_sure";
   }
   return "not_sure";
 }
 
 core::AmdResult ToAmdResult(VerdictKind kind) {
   switch (kind) {
-    case VerdictKind::kHuman:
-      return core::AmdResult::kHuman;
-    case VerdictKind::kMachine:
-      return core::AmdResult::kMachine;
-    case VerdictKind::kFax:
-      return core::AmdResult::kFax;
+    case VerdictKind::kHuman: return core::AmdResult::kHuman;
+    case VerdictKind::kMachine: return core::AmdResult::kMachine;
+    case VerdictKind::kFax: return core::AmdResult::kFax;
     case VerdictKind::kSit:
-    case VerdictKind::kNotSure:
-      return core::AmdResult::kUnknown;
+    case VerdictKind::kNotSure: return core::AmdResult::kUnknown;
   }
   return core::AmdResult::kUnknown;
 }
@@ -154,8 +146,8 @@ class SitDetector {
   }
 
  private:
-  goertzel_descriptor_t desc_[5];
-  goertzel_state_t state_[5];
+  goertzel_descriptor_t desc_[5] = {};
+  goertzel_state_t state_[5] = {};
   int group_ = -1;
   int run_ms_ = 0;
   int next_ = 0;  // the group the next complete segment must have
@@ -166,7 +158,7 @@ class SitDetector {
 
 struct CallAnalyzer::State {
   core::CpaSettings cpa;
-  bool amd;
+  bool amd = false;
   AmdTuning t;
   modem_connect_tones_rx_state_t* ced = nullptr;
   modem_connect_tones_rx_state_t* cng = nullptr;
@@ -211,7 +203,7 @@ struct CallAnalyzer::State {
     int beep_ms = beep.Block(x);
     for (int f = 0; f < 2 && !decided; ++f) {
       ms += 10;
-      auto v = SpeechFrame(Voiced(x + f * frame, frame) && !beep.tonal());
+      auto v = SpeechFrame(Voiced(x + static_cast<std::ptrdiff_t>(f) * frame, frame) && !beep.tonal());
       if (v) return v;
     }
     modem_connect_tones_rx(ced, x, SitDetector::kBlock);
@@ -252,8 +244,9 @@ struct CallAnalyzer::State {
     }
     if (greeting_start >= 0) {
       int64_t end = in_word ? ms : last_voice_end;
-      if (end - greeting_start > t.max_human_greeting_ms)
+      if (end - greeting_start > t.max_human_greeting_ms) {
         return Make(VerdictKind::kMachine, "greeting_too_long");
+      }
       if (words > t.max_words) return Make(VerdictKind::kMachine, "too_many_words");
       if (!in_word && silence_run_ms >= cpa.min_silence_period_ms) {
         return Make(VerdictKind::kHuman, "silence_after_greeting");
@@ -319,8 +312,9 @@ Verdict CallAnalyzer::Finish() {
   State& s = *state_;
   if (s.decided) return Verdict{VerdictKind::kNotSure, s.ms, "already_decided", false};
   // The audio ended: a greeting heard and finished counts as the pause after it.
-  if (s.amd && s.greeting_start >= 0 && !s.in_word)
+  if (s.amd && s.greeting_start >= 0 && !s.in_word) {
     return s.Make(VerdictKind::kHuman, "ended_after_greeting");
+  }
   return s.Timeout();
 }
 

@@ -27,8 +27,9 @@ std::string_view ToString(SimOutcome outcome) {
 }
 
 std::optional<SimOutcome> SimOutcomeFromString(std::string_view text) {
-  for (auto o : {SimOutcome::kAnswer, SimOutcome::kBusy, SimOutcome::kNoAnswer, SimOutcome::kMachine, SimOutcome::kFax,
-                 SimOutcome::kSit, SimOutcome::kInvalid, SimOutcome::kNetworkError, SimOutcome::kReject}) {
+  for (auto o :
+       {SimOutcome::kAnswer, SimOutcome::kBusy, SimOutcome::kNoAnswer, SimOutcome::kMachine, SimOutcome::kFax,
+        SimOutcome::kSit, SimOutcome::kInvalid, SimOutcome::kNetworkError, SimOutcome::kReject}) {
     if (ToString(o) == text) return o;
   }
   return std::nullopt;
@@ -68,11 +69,13 @@ CustomerOutcomePicker WeightedPicker(std::vector<std::pair<SimOutcome, double>> 
                                      int64_t min_after_ms, int64_t max_after_ms) {
   auto rng = std::make_shared<std::mt19937_64>(seed);
   std::vector<double> w;
+  w.reserve(weights.size());
   for (const auto& [o, weight] : weights) w.push_back(weight);
   auto dist = std::make_shared<std::discrete_distribution<size_t>>(w.begin(), w.end());
   return [rng, dist, weights = std::move(weights), min_after_ms, max_after_ms](std::string_view) {
     SimOutcome outcome = weights[(*dist)(*rng)].first;
-    int64_t after = std::uniform_int_distribution<int64_t>(min_after_ms, std::max(min_after_ms, max_after_ms))(*rng);
+    int64_t after =
+        std::uniform_int_distribution<int64_t>(min_after_ms, std::max(min_after_ms, max_after_ms))(*rng);
     return SimDecision{outcome, after, std::nullopt};
   };
 }
@@ -83,7 +86,8 @@ core::Result<std::vector<std::pair<SimOutcome, double>>> ParseOutcomeMix(std::st
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view item =
+        text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     start = comma == std::string_view::npos ? text.size() + 1 : comma + 1;
     if (item.empty()) continue;
     size_t eq = item.find('=');
@@ -97,17 +101,22 @@ core::Result<std::vector<std::pair<SimOutcome, double>>> ParseOutcomeMix(std::st
       if (end == number.c_str() || *end != '\0') weight = -1;
     }
     if (!outcome) {
-      problems.push_back({"outcomes", fmt::format("'{}' is not an outcome (answer, busy, no_answer, machine, fax, sit, "
-                                                  "invalid, network_error, reject)", name)});
+      problems.push_back(
+          {"outcomes", fmt::format("'{}' is not an outcome (answer, busy, no_answer, machine, fax, sit, "
+                                   "invalid, network_error, reject)",
+                                   name)});
     } else if (!(weight > 0)) {
       problems.push_back({"outcomes", fmt::format("'{}' needs a positive weight, e.g. {}=0.5", item, name)});
     } else {
       out.emplace_back(*outcome, weight);
     }
   }
-  if (out.empty() && problems.empty()) problems.push_back({"outcomes", "must name at least one outcome=weight"});
+  if (out.empty() && problems.empty()) {
+    problems.push_back({"outcomes", "must name at least one outcome=weight"});
+  }
   if (!problems.empty()) {
-    return core::Error{core::ErrorCode::kValidationFailed, "The outcome mix is not valid.", std::move(problems)};
+    return core::Error{core::ErrorCode::kValidationFailed, "The outcome mix is not valid.",
+                       std::move(problems)};
   }
   return out;
 }
