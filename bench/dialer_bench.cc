@@ -84,7 +84,8 @@ void BM_AvailableToOffer(benchmark::State& state) {
   }
   (void)dialer.AddContacts(core::CampaignId{1}, std::move(list));
   for (int i = 0; i < agents; ++i) {
-    engine::AgentInfo info{core::AgentId{static_cast<uint64_t>(i + 1)}, core::TenantId{1}, fmt::format("a{}", i), "", "sim:auto"};
+    engine::AgentInfo info{core::AgentId{static_cast<uint64_t>(i + 1)}, core::TenantId{1},
+                           fmt::format("a{}", i), "", "sim:auto"};
     (void)dialer.AddAgent(info);
     dialer.Login(info.id, nullptr);
   }
@@ -114,7 +115,11 @@ void BM_AvailableToOffer(benchmark::State& state) {
     state.counters["p99_us"] = samples_us[samples_us.size() * 99 / 100];
   }
 }
-BENCHMARK(BM_AvailableToOffer)->Args({10'000, 1'000'000})->UseManualTime()->Unit(benchmark::kMicrosecond)->Iterations(100'000);
+BENCHMARK(BM_AvailableToOffer)
+    ->Args({10'000, 1'000'000})
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond)
+    ->Iterations(100'000);
 
 // Baseline: one push + one pop on a std::priority_queue of 1,000,000 16-byte keys.
 void BM_PriorityQueuePushPop(benchmark::State& state) {
@@ -123,7 +128,8 @@ void BM_PriorityQueuePushPop(benchmark::State& state) {
   std::vector<std::pair<int64_t, uint64_t>> keys;
   keys.reserve(n);
   for (uint32_t i = 0; i < n; ++i) keys.emplace_back(static_cast<int64_t>(rng() % 1'000'000), i);
-  std::priority_queue<std::pair<int64_t, uint64_t>> queue(std::less<std::pair<int64_t, uint64_t>>{}, std::move(keys));
+  std::priority_queue<std::pair<int64_t, uint64_t>> queue(std::less<std::pair<int64_t, uint64_t>>{},
+                                                          std::move(keys));
   uint64_t i = n;
   for (auto _ : state) {
     queue.push({static_cast<int64_t>(rng() % 1'000'000), ++i});

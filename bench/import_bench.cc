@@ -68,33 +68,17 @@ std::string Number(std::mt19937& rng, int i) {
   auto digits = [&](int n) { s.append(Digits(rng, n)); };
   switch (i % 10) {
     case 0:
-    case 1:
-      add("+1 "), num(201, 8), add(" "), num(200, 700), add(" "), digits(4);
-      break;
+    case 1: add("+1 "), num(201, 8), add(" "), num(200, 700), add(" "), digits(4); break;
     case 2:
       add("("), num(212, 3), add(") "), num(200, 700), add("-"), digits(4);  // national form
       break;
-    case 3:
-      add("+49 30 "), digits(7);
-      break;
-    case 4:
-      add("+4915"), num(1, 2), digits(8);
-      break;
-    case 5:
-      add("+44 20 7"), digits(3), add(" "), digits(4);
-      break;
-    case 6:
-      add("+447"), num(400, 100), digits(6);
-      break;
-    case 7:
-      add("+33 1 "), digits(2), add(" "), digits(2), add(" "), digits(2), add(" "), digits(2);
-      break;
-    case 8:
-      add("+39 06 "), digits(8);
-      break;
-    default:
-      add("+61 2 "), num(8000, 2000), add(" "), digits(4);
-      break;
+    case 3: add("+49 30 "), digits(7); break;
+    case 4: add("+4915"), num(1, 2), digits(8); break;
+    case 5: add("+44 20 7"), digits(3), add(" "), digits(4); break;
+    case 6: add("+447"), num(400, 100), digits(6); break;
+    case 7: add("+33 1 "), digits(2), add(" "), digits(2), add(" "), digits(2), add(" "), digits(2); break;
+    case 8: add("+39 06 "), digits(8); break;
+    default: add("+61 2 "), num(8000, 2000), add(" "), digits(4); break;
   }
   return s;
 }

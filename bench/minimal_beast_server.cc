@@ -130,7 +130,8 @@ asio::awaitable<void> ServeWs(beast::tcp_stream stream, http::request<http::stri
     if (ec) break;
     auto frame = nlohmann::json::parse(beast::buffers_to_string(buffer.data()), nullptr, false);
     buffer.consume(buffer.size());
-    nlohmann::json ack = {{"type", "ack"}, {"ref", frame.is_object() ? frame.value("ref", "") : ""}, {"ok", true}};
+    nlohmann::json ack = {
+        {"type", "ack"}, {"ref", frame.is_object() ? frame.value("ref", "") : ""}, {"ok", true}};
     conn->Send(std::make_shared<const std::string>(ack.dump()));
   }
   conn->Shutdown();
@@ -168,7 +169,8 @@ asio::awaitable<void> Serve(tcp::socket socket) {
 asio::awaitable<void> Accept(tcp::acceptor& acceptor, asio::io_context& io) {
   for (;;) {
     beast::error_code ec;
-    tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(io), asio::redirect_error(use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor.async_accept(asio::make_strand(io), asio::redirect_error(use_awaitable, ec));
     if (ec) {
       asio::steady_timer pause(io, std::chrono::milliseconds(50));
       co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
@@ -229,7 +231,8 @@ void PushLoop(double rate) {
     }
     for (auto& c : targets) {
       if (!c) continue;
-      std::string text = R"({"type":"event","emitted_at_us":)" + std::to_string(NowUs()) + R"(,"pad":")" + g_pad + "\"}";
+      std::string text =
+          R"({"type":"event","emitted_at_us":)" + std::to_string(NowUs()) + R"(,"pad":")" + g_pad + "\"}";
       c->Send(std::make_shared<const std::string>(std::move(text)));
     }
     sent += due;
@@ -271,8 +274,10 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &limit);
   }
   asio::io_context io(threads);
-  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
-  std::cout << "minimal beast server listening on 127.0.0.1:" << acceptor.local_endpoint().port() << std::endl;
+  tcp::acceptor acceptor(
+      io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+  std::cout << "minimal beast server listening on 127.0.0.1:" << acceptor.local_endpoint().port()
+            << std::endl;
   asio::co_spawn(io, Accept(acceptor, io), asio::detached);
   std::thread pusher([push_rate] { PushLoop(push_rate); });
   pusher.detach();

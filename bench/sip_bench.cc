@@ -89,8 +89,8 @@ uint16_t FreeMediaPorts() {
   for (int attempt = 0; attempt < 2500; ++attempt) {
     uint16_t base = next;
     next = static_cast<uint16_t>(next + 4 >= 19996 ? 10000 : next + 4);
-    if (Bindable(base) && Bindable(static_cast<uint16_t>(base + 1)) && Bindable(static_cast<uint16_t>(base + 2)) &&
-        Bindable(static_cast<uint16_t>(base + 3)))
+    if (Bindable(base) && Bindable(static_cast<uint16_t>(base + 1)) &&
+        Bindable(static_cast<uint16_t>(base + 2)) && Bindable(static_cast<uint16_t>(base + 3)))
       return base;
   }
   return FreePort();
@@ -249,11 +249,14 @@ bool OutdialAtRate(int rate, int seconds, uint64_t& done) {
   const double all_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   done = d.answered;
   const auto& c = d.phones->counters();
-  std::printf("    outdial: originated in %.2f s, all answered by %.2f s; INVITEs %llu sent, %llu retransmitted, "
-              "%llu timed out; libre thread %.2f s CPU\n",
-              send_s, all_s, static_cast<unsigned long long>(c.invites_sent.load()),
-              static_cast<unsigned long long>(c.requests_sent[static_cast<size_t>(outdial::telephony::SipMethod::kInvite)].load() - c.invites_sent.load()),
-              static_cast<unsigned long long>(c.invite_timeouts.load()), ThreadCpu("outdial-sip"));
+  std::printf(
+      "    outdial: originated in %.2f s, all answered by %.2f s; INVITEs %llu sent, %llu retransmitted, "
+      "%llu timed out; libre thread %.2f s CPU\n",
+      send_s, all_s, static_cast<unsigned long long>(c.invites_sent.load()),
+      static_cast<unsigned long long>(
+          c.requests_sent[static_cast<size_t>(outdial::telephony::SipMethod::kInvite)].load() -
+          c.invites_sent.load()),
+      static_cast<unsigned long long>(c.invite_timeouts.load()), ThreadCpu("outdial-sip"));
   for (const auto& [code, count] : d.failed_by_code) {
     std::printf("    failed with %d: %llu\n", code, static_cast<unsigned long long>(count));
   }
@@ -310,8 +313,13 @@ int RateBench(int seconds, const std::vector<int>& rates) {
     bool ours = best_ours >= 0 && OutdialAtRate(rate, seconds, done);
     bool theirs = best_sipp >= 0 && SippAtRate(rate, seconds);
     std::printf("  %5d calls/s: outdial %s (%llu/%d answered), sipp uac %s\n", rate,
-                best_ours < 0 ? "-   " : ours ? "ok  " : "FAIL", static_cast<unsigned long long>(done),
-                rate * seconds, best_sipp < 0 ? "-" : theirs ? "ok" : "FAIL");
+                best_ours < 0 ? "-   "
+                : ours        ? "ok  "
+                              : "FAIL",
+                static_cast<unsigned long long>(done), rate * seconds,
+                best_sipp < 0 ? "-"
+                : theirs      ? "ok"
+                              : "FAIL");
     std::fflush(stdout);
     // The highest rate below the first failure of each.
     if (ours && best_ours >= 0) best_ours = rate;
@@ -513,8 +521,9 @@ int MediaBench(int calls, int seconds, int sip_nice) {
   const auto clock0 = std::chrono::steady_clock::now();
   auto rtp_now = [clock0] {
     return static_cast<uint32_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - clock0).count() * 8 /
-        1000);
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - clock0)
+            .count() *
+        8 / 1000);
   };
   std::atomic<uint64_t> late{0};
   std::atomic<uint32_t> max_delay_ms{0};
@@ -645,16 +654,20 @@ int MediaBench(int calls, int seconds, int sip_nice) {
   std::printf(
       "anchored media: %d bridged calls (%llu/%zu legs answered, %llu failed), CPA on every customer answer\n"
       "  CPA phase: %.1f s wall, libre thread %.1f%% of one core\n"
-      "  relay %d s, G.711 20 ms both ways: sent %llu (%.1f%% of the nominal %.0f; %llu sendto errors), received %llu (loss %.3f%%)\n"
+      "  relay %d s, G.711 20 ms both ways: sent %llu (%.1f%% of the nominal %.0f; %llu sendto errors), "
+      "received %llu (loss %.3f%%)\n"
       "  libre thread CPU %.2f s of %.2f s = %.1f%% of one core, %.4f%% per call\n"
-      "  (server: %llu packets in, %llu relayed, %llu dropped; kernel UDP receive-buffer drops, all sockets: %llu)\n"
+      "  (server: %llu packets in, %llu relayed, %llu dropped; kernel UDP receive-buffer drops, all sockets: "
+      "%llu)\n"
       "  delay through the server: %llu packets later than %d ms (%.3f%%), the latest %u ms\n"
-      "  baseline, phone to phone without the server: sent %llu, received %llu; %llu later than %d ms (%.3f%%), "
+      "  baseline, phone to phone without the server: sent %llu, received %llu; %llu later than %d ms "
+      "(%.3f%%), "
       "the latest %u ms\n",
       calls, static_cast<unsigned long long>(answered), 2 * n, static_cast<unsigned long long>(failed),
       cpa_wall, 100.0 * cpa_cpu / cpa_wall, seconds, static_cast<unsigned long long>(out),
-      100.0 * static_cast<double>(out) / (100.0 * static_cast<double>(n) * wall), 100.0 * static_cast<double>(n) * wall,
-      static_cast<unsigned long long>(not_sent), static_cast<unsigned long long>(got),
+      100.0 * static_cast<double>(out) / (100.0 * static_cast<double>(n) * wall),
+      100.0 * static_cast<double>(n) * wall, static_cast<unsigned long long>(not_sent),
+      static_cast<unsigned long long>(got),
       out ? 100.0 * static_cast<double>(out - std::min(out, got)) / static_cast<double>(out) : 0.0, cpu, wall,
       100.0 * cpu / wall, 100.0 * cpu / wall / calls, static_cast<unsigned long long>(in),
       static_cast<unsigned long long>(relayed), static_cast<unsigned long long>(dropped),
@@ -662,7 +675,8 @@ int MediaBench(int calls, int seconds, int sip_nice) {
       got ? 100.0 * static_cast<double>(relay_late) / static_cast<double>(got) : 0.0, relay_max_delay,
       static_cast<unsigned long long>(base_out), static_cast<unsigned long long>(base_got),
       static_cast<unsigned long long>(late.load()), kLateMs,
-      base_got ? 100.0 * static_cast<double>(late.load()) / static_cast<double>(base_got) : 0.0, max_delay_ms.load());
+      base_got ? 100.0 * static_cast<double>(late.load()) / static_cast<double>(base_got) : 0.0,
+      max_delay_ms.load());
   ::close(ep);
   return 0;
 }
@@ -673,7 +687,8 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "rate";
   int seconds = 5, calls = 100, sip_nice = 0;
   // Up to where sipp itself fails, so that the ratio is not capped by the ramp.
-  std::vector<int> rates = {100, 200, 400, 600, 800, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 8000, 10000};
+  std::vector<int> rates = {100,  200,  400,  600,  800,  1000, 1500, 2000,
+                            2500, 3000, 3500, 4000, 5000, 6000, 8000, 10000};
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--calls") == 0) calls = std::atoi(argv[i + 1]);

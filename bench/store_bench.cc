@@ -110,14 +110,15 @@ core::Result<void> SeedRaw(engine::Catalog& catalog, const std::string& path, in
     sqlite3_close(raw);
     return core::MakeError(core::ErrorCode::kUnavailable, "cannot open " + path);
   }
-  sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; BEGIN", nullptr,
-               nullptr, nullptr);
+  sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; BEGIN",
+               nullptr, nullptr, nullptr);
   sqlite3_stmt* contact = nullptr;
-  sqlite3_prepare_v2(raw,
-                     "INSERT INTO contacts (campaign_id, name, timezone, priority, fields, state, attempts_made, "
-                     "next_eligible_at, callback, phones, phone_counts, load_image) VALUES (?1, ?2, ?3, ?4, '[]', "
-                     "'callable', 0, 0, 0, ?5, '0', ?6)",
-                     -1, &contact, nullptr);
+  sqlite3_prepare_v2(
+      raw,
+      "INSERT INTO contacts (campaign_id, name, timezone, priority, fields, state, attempts_made, "
+      "next_eligible_at, callback, phones, phone_counts, load_image) VALUES (?1, ?2, ?3, ?4, '[]', "
+      "'callable', 0, 0, 0, ?5, '0', ?6)",
+      -1, &contact, nullptr);
   const char* zones[] = {"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"};
   const auto campaign = static_cast<int64_t>(f->campaign.value);
   bool ok = contact != nullptr;
@@ -139,7 +140,8 @@ core::Result<void> SeedRaw(engine::Catalog& catalog, const std::string& path, in
     sqlite3_bind_text(contact, 6, image.data(), static_cast<int>(image.size()), SQLITE_TRANSIENT);
     ok = sqlite3_step(contact) == SQLITE_DONE;
     sqlite3_reset(contact);
-    if (contacts >= 1'000'000 && (done + 1) % 1'000'000 == 0) std::cerr << fmt::format("seeded {}\n", done + 1);
+    if (contacts >= 1'000'000 && (done + 1) % 1'000'000 == 0)
+      std::cerr << fmt::format("seeded {}\n", done + 1);
   }
   std::string error = ok ? "" : sqlite3_errmsg(raw);
   sqlite3_finalize(contact);
@@ -219,8 +221,8 @@ int Commit(const Options& o) {
         int64_t posted = 0;
         while (posted < o.actions) {
           std::this_thread::sleep_for(std::chrono::microseconds(500));
-          auto due = std::min<int64_t>(o.actions, static_cast<int64_t>(Seconds(Clock::now() - start) *
-                                                                        static_cast<double>(o.rate)));
+          auto due = std::min<int64_t>(
+              o.actions, static_cast<int64_t>(Seconds(Clock::now() - start) * static_cast<double>(o.rate)));
           if (due <= posted) continue;
           int64_t n = due - posted;
           posted = due;
@@ -398,17 +400,15 @@ int Startup(const Options& o) {
   sqlite3* raw = nullptr;
   sqlite3_open(o.db.c_str(), &raw);
   sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(
-      raw,
-      "SELECT id, name, timezone, state, phones FROM contacts",
-      -1, &stmt, nullptr);
+  sqlite3_prepare_v2(raw, "SELECT id, name, timezone, state, phones FROM contacts", -1, &stmt, nullptr);
   int64_t scanned = 0;
   while (sqlite3_step(stmt) == SQLITE_ROW) ++scanned;
   sqlite3_finalize(stmt);
   sqlite3_close(raw);
   double scan = Seconds(Clock::now() - scan_start);
   std::cout << fmt::format(
-      "start-up: engine ready with {} contacts in {:.2f} s (recover {:.2f} s, load {:.2f} s; cpu {:.2f} s), peak "
+      "start-up: engine ready with {} contacts in {:.2f} s (recover {:.2f} s, load {:.2f} s; cpu {:.2f} s), "
+      "peak "
       "RSS {:.0f} MB; bare sqlite3 scan of the same rows {:.2f} s ({} rows)\n",
       in_engine, ready, report->recover_seconds, report->load_seconds, cpu, peak_rss_mb, scan, scanned);
   loop.Stop();

@@ -134,7 +134,8 @@ Json Summary(std::vector<int64_t>& us) {
 // Contact i's phone number: 10,000 per area code. (Not in the coroutine: GCC 12 cannot keep a
 // local array in a coroutine frame.)
 std::string BenchNumber(int i) {
-  static constexpr const char* kAreas[] = {"201", "212", "305", "415", "617", "312", "404", "713", "206", "303"};
+  static constexpr const char* kAreas[] = {"201", "212", "305", "415", "617",
+                                           "312", "404", "713", "206", "303"};
   char number[32];
   std::snprintf(number, sizeof number, "+1%s555%04d", kAreas[(i / 10000) % 10], i % 10000);
   return number;
@@ -161,7 +162,8 @@ struct Latch {
 class Http {
  public:
   Http(asio::any_io_executor ex, const Options& o)
-      : stream_(ex), endpoint_(asio::ip::make_address(o.host), static_cast<unsigned short>(o.port)),
+      : stream_(ex),
+        endpoint_(asio::ip::make_address(o.host), static_cast<unsigned short>(o.port)),
         host_(o.host + ":" + std::to_string(o.port)) {}
 
   asio::awaitable<std::pair<int, std::string>> Call(http::verb verb, const std::string& target,
@@ -272,7 +274,8 @@ class Bench {
  private:
   asio::awaitable<std::string> AdminToken() {
     Http h(io.get_executor(), options);
-    Json body = {{"tenant", options.tenant}, {"username", options.admin_user}, {"password", options.admin_password}};
+    Json body = {
+        {"tenant", options.tenant}, {"username", options.admin_user}, {"password", options.admin_password}};
     auto [status, text] = co_await h.Call(http::verb::post, "/api/v1/login", body.dump(), "");
     if (status != 200) throw std::runtime_error("admin login: " + std::to_string(status) + " " + text);
     co_return Json::parse(text)["token"].get<std::string>();
@@ -327,7 +330,10 @@ class Bench {
       }
     });
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::cout << Json{{"created", created}, {"existed", existed}, {"failed", failed}, {"seconds", s},
+    std::cout << Json{{"created", created},
+                      {"existed", existed},
+                      {"failed", failed},
+                      {"seconds", s},
                       {"users_per_s", created / s}}
                      .dump()
               << std::endl;
@@ -353,8 +359,8 @@ class Bench {
     int accepted = 0;
     for (int from = 0; from < options.contacts; from += 2000) {
       target = "/api/v1/campaigns/" + id + "/contacts";
-      Json r = co_await Checked(h, http::verb::post, target, ContactsBody(from, std::min(options.contacts, from + 2000)),
-                                admin);
+      Json r = co_await Checked(h, http::verb::post, target,
+                                ContactsBody(from, std::min(options.contacts, from + 2000)), admin);
       accepted += r["accepted"].get<int>();
     }
     target = "/api/v1/campaigns/" + id + "/start";
@@ -363,8 +369,8 @@ class Bench {
     co_return 0;
   }
 
-  static asio::awaitable<Json> Checked(Http& h, http::verb v, const std::string& target, const std::string& body,
-                                       const std::string& token) {
+  static asio::awaitable<Json> Checked(Http& h, http::verb v, const std::string& target,
+                                       const std::string& body, const std::string& token) {
     auto [status, text] = co_await h.Call(v, target, body, token);
     if (status >= 300) throw std::runtime_error(target + ": " + std::to_string(status) + " " + text);
     co_return text.empty() ? Json() : Json::parse(text);
@@ -446,7 +452,9 @@ class Bench {
     double connect_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     int64_t connected = options.count - stats.connect_failures;
     std::cerr << "client: " << connected << " WebSockets open in " << connect_s << " s\n";
-    Json result = {{"mode", options.mode}, {"connections", connected}, {"connect_failures", stats.connect_failures},
+    Json result = {{"mode", options.mode},
+                   {"connections", connected},
+                   {"connect_failures", stats.connect_failures},
                    {"connect_seconds", connect_s}};
     if (!latency) {
       for (auto& a : agents) a->StartReading();
@@ -467,7 +475,8 @@ class Bench {
     auto measure_start = std::chrono::steady_clock::now();
     co_await Sleep(std::chrono::seconds(options.duration_s));
     stats.measuring = false;
-    double measured_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - measure_start).count();
+    double measured_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - measure_start).count();
     result["measured_seconds"] = measured_s;
     result["frames_per_s"] = static_cast<double>(stats.frames - frames_before) / measured_s;
     result["events_per_s"] = static_cast<double>(stats.push_us.size()) / measured_s;
@@ -606,36 +615,41 @@ void Agent::OnFrame(const std::string& text) {
     OpAfter(0, 300, Json{{"op", "accept"}, {"offer_id", j["offer_id"]}});
   } else if (type == "call") {
     if (j.value("state", "") == "connected")
-      OpAfter(bench_.options.jitter ? talk / 2 : talk, talk * 3 / 2, Json{{"op", "end_call"}, {"call_id", j["call_id"]}});
+      OpAfter(bench_.options.jitter ? talk / 2 : talk, talk * 3 / 2,
+              Json{{"op", "end_call"}, {"call_id", j["call_id"]}});
   } else if (type == "wrapup") {
     std::string code = "done";
-    if (j.contains("dispositions") && !j["dispositions"].empty()) code = j["dispositions"][0].value("code", code);
+    if (j.contains("dispositions") && !j["dispositions"].empty())
+      code = j["dispositions"][0].value("code", code);
     OpAfter(0, 500, Json{{"op", "wrapup"}, {"call_id", j["call_id"]}, {"disposition", code}});
   }
 }
 
 void Usage() {
-  std::cerr << "usage: bench_ws_client --mode users|campaign|hold|latency --port P [--host H] [--count N]\n"
-               "  [--no-auth --ws-path /ws] [--tenant demo --admin-user admin --admin-password admin]\n"
-               "  [--prefix bench --password bench-pw --team bench] [--contacts N] [--parallel N]\n"
-               "  [--server-pid PID] [--hold-s S] [--warmup-s S] [--duration-s S] [--talk-ms MS] [--no-jitter]\n";
+  std::cerr
+      << "usage: bench_ws_client --mode users|campaign|hold|latency --port P [--host H] [--count N]\n"
+         "  [--no-auth --ws-path /ws] [--tenant demo --admin-user admin --admin-password admin]\n"
+         "  [--prefix bench --password bench-pw --team bench] [--contacts N] [--parallel N]\n"
+         "  [--server-pid PID] [--hold-s S] [--warmup-s S] [--duration-s S] [--talk-ms MS] [--no-jitter]\n";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
-  std::map<std::string, std::string*> strings = {
-      {"--mode", &o.mode},          {"--host", &o.host},
-      {"--ws-path", &o.ws_path},    {"--tenant", &o.tenant},
-      {"--admin-user", &o.admin_user}, {"--admin-password", &o.admin_password},
-      {"--prefix", &o.prefix},      {"--password", &o.password},
-      {"--team", &o.team}};
-  std::map<std::string, int*> ints = {{"--port", &o.port},         {"--count", &o.count},
-                                      {"--contacts", &o.contacts}, {"--parallel", &o.parallel},
-                                      {"--server-pid", &o.server_pid}, {"--hold-s", &o.hold_s},
-                                      {"--warmup-s", &o.warmup_s}, {"--duration-s", &o.duration_s},
-                                      {"--talk-ms", &o.talk_ms}};
+  std::map<std::string, std::string*> strings = {{"--mode", &o.mode},
+                                                 {"--host", &o.host},
+                                                 {"--ws-path", &o.ws_path},
+                                                 {"--tenant", &o.tenant},
+                                                 {"--admin-user", &o.admin_user},
+                                                 {"--admin-password", &o.admin_password},
+                                                 {"--prefix", &o.prefix},
+                                                 {"--password", &o.password},
+                                                 {"--team", &o.team}};
+  std::map<std::string, int*> ints = {
+      {"--port", &o.port},         {"--count", &o.count},           {"--contacts", &o.contacts},
+      {"--parallel", &o.parallel}, {"--server-pid", &o.server_pid}, {"--hold-s", &o.hold_s},
+      {"--warmup-s", &o.warmup_s}, {"--duration-s", &o.duration_s}, {"--talk-ms", &o.talk_ms}};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--no-auth") {

@@ -171,18 +171,10 @@ void RunAgentOp(engine::Dialer& dialer, core::AgentId agent, const AgentOp& op,
         done(nlohmann::json{{"offer_id", r->offer_id.str()}});
       });
       return;
-    case AgentOpKind::kAnswerReservation:
-      dialer.AnswerReservation(agent, op.reservation, plain);
-      return;
-    case AgentOpKind::kOfferAction:
-      dialer.ActOnOffer(agent, op.offer, op.action, plain);
-      return;
-    case AgentOpKind::kCancelCall:
-      dialer.CancelCall(agent, op.call, plain);
-      return;
-    case AgentOpKind::kEndCall:
-      dialer.EndCall(agent, op.call, plain);
-      return;
+    case AgentOpKind::kAnswerReservation: dialer.AnswerReservation(agent, op.reservation, plain); return;
+    case AgentOpKind::kOfferAction: dialer.ActOnOffer(agent, op.offer, op.action, plain); return;
+    case AgentOpKind::kCancelCall: dialer.CancelCall(agent, op.call, plain); return;
+    case AgentOpKind::kEndCall: dialer.EndCall(agent, op.call, plain); return;
     case AgentOpKind::kWrapUp:
       dialer.WrapUp(agent, op.call, op.disposition, op.callback_at, op.notes, op.personal_callback, plain);
       return;

@@ -27,20 +27,16 @@ std::string Hex(const unsigned char* data, size_t size) {
 
 unsigned long long Ops(HashCost cost) {
   switch (cost) {
-    case HashCost::kInteractive:
-      return crypto_pwhash_OPSLIMIT_INTERACTIVE;
-    case HashCost::kMinimal:
-      return crypto_pwhash_OPSLIMIT_MIN;
+    case HashCost::kInteractive: return crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    case HashCost::kMinimal: return crypto_pwhash_OPSLIMIT_MIN;
   }
   return crypto_pwhash_OPSLIMIT_INTERACTIVE;
 }
 
 size_t Mem(HashCost cost) {
   switch (cost) {
-    case HashCost::kInteractive:
-      return crypto_pwhash_MEMLIMIT_INTERACTIVE;
-    case HashCost::kMinimal:
-      return crypto_pwhash_MEMLIMIT_MIN;
+    case HashCost::kInteractive: return crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    case HashCost::kMinimal: return crypto_pwhash_MEMLIMIT_MIN;
   }
   return crypto_pwhash_MEMLIMIT_INTERACTIVE;
 }

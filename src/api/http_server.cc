@@ -33,22 +33,14 @@ namespace websocket = beast::websocket;
 int HttpStatusFor(core::ErrorCode code) {
   using core::ReasonCode;
   switch (code) {
-    case ReasonCode::kUnauthenticated:
-      return 401;
-    case ReasonCode::kForbidden:
-      return 403;
-    case ReasonCode::kNotFound:
-      return 404;
-    case ReasonCode::kValidationFailed:
-      return 400;
-    case ReasonCode::kPayloadTooLarge:
-      return 413;
-    case ReasonCode::kRateLimited:
-      return 429;
-    case ReasonCode::kUnavailable:
-      return 503;
-    case ReasonCode::kInternal:
-      return 500;
+    case ReasonCode::kUnauthenticated: return 401;
+    case ReasonCode::kForbidden: return 403;
+    case ReasonCode::kNotFound: return 404;
+    case ReasonCode::kValidationFailed: return 400;
+    case ReasonCode::kPayloadTooLarge: return 413;
+    case ReasonCode::kRateLimited: return 429;
+    case ReasonCode::kUnavailable: return 503;
+    case ReasonCode::kInternal: return 500;
     case ReasonCode::kConflict:
     case ReasonCode::kTenantConcurrentCallLimit:
     case ReasonCode::kDatacenterConcurrentCallLimit:
@@ -69,8 +61,7 @@ int HttpStatusFor(core::ErrorCode code) {
     case ReasonCode::kFaxDetected:
     case ReasonCode::kSpecialInformationTone:
     case ReasonCode::kAgentCancelled:
-    case ReasonCode::kReservationNotAnswered:
-      return 409;
+    case ReasonCode::kReservationNotAnswered: return 409;
   }
   return 500;
 }

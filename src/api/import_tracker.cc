@@ -30,12 +30,9 @@ void ImportTracker::Forget(uint64_t campaign) {
 
 std::string_view ImportTracker::ToString(State state) {
   switch (state) {
-    case State::kRunning:
-      return "running";
-    case State::kDone:
-      return "done";
-    case State::kFailed:
-      return "failed";
+    case State::kRunning: return "running";
+    case State::kDone: return "done";
+    case State::kFailed: return "failed";
   }
   return "failed";
 }

@@ -204,11 +204,12 @@ std::string StatsResponseText(const engine::CampaignStats& st, core::CampaignId 
   std::string out;
   out.reserve(768);
   auto it = std::back_inserter(out);
-  fmt::format_to(it,
-                 R"({{"active_calls":{},"agents":{{"available":{},"idle":{},"on_call":{},"reserved":{},"wrap_up":{}}},)"
-                 R"("attempts":{{"by_outcome":{{)",
-                 st.active_calls, st.agents_available, st.agents_idle, st.agents_on_call, st.agents_reserved,
-                 st.agents_wrap_up);
+  fmt::format_to(
+      it,
+      R"({{"active_calls":{},"agents":{{"available":{},"idle":{},"on_call":{},"reserved":{},"wrap_up":{}}},)"
+      R"("attempts":{{"by_outcome":{{)",
+      st.active_calls, st.agents_available, st.agents_idle, st.agents_on_call, st.agents_reserved,
+      st.agents_wrap_up);
   const char* comma = "";
   for (size_t i : kOutcomes) {
     fmt::format_to(it, R"({}"{}":{})", comma, core::ToString(static_cast<core::Outcome>(i)),
@@ -216,7 +217,8 @@ std::string StatsResponseText(const engine::CampaignStats& st, core::CampaignId 
     comma = ",";
   }
   // Ids are decimal strings: digits only, nothing to escape.
-  fmt::format_to(it, R"(}},"total":{}}},"campaign_id":"{}","contacts":{{)", st.attempts_total, campaign.value);
+  fmt::format_to(it, R"(}},"total":{}}},"campaign_id":"{}","contacts":{{)", st.attempts_total,
+                 campaign.value);
   // "total" takes its place among the state names, as in the sorted object.
   bool total_written = false;
   comma = "";

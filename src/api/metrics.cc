@@ -56,8 +56,9 @@ struct Metrics::Impl {
           .Name("outdial_store_commit_seconds")
           .Help("Store commit, from the engine handing over a change to it being durable")
           .Register(*registry);
-  prometheus::Histogram& commit = commit_latency.Add(
-      {}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1});
+  prometheus::Histogram& commit =
+      commit_latency.Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
+                                                                     0.05, 0.1, 0.25, 0.5, 1});
   prometheus::Family<prometheus::Counter>& commits = prometheus::BuildCounter()
                                                          .Name("outdial_store_commits_total")
                                                          .Help("Store commits by result")
@@ -113,23 +114,15 @@ prometheus::MetricFamily ToPrometheus(CollectedFamily&& family) {
   out.name = std::move(family.name);
   out.help = std::move(family.help);
   switch (family.type) {
-    case CollectedFamily::Type::kCounter:
-      out.type = prometheus::MetricType::Counter;
-      break;
-    case CollectedFamily::Type::kGauge:
-      out.type = prometheus::MetricType::Gauge;
-      break;
+    case CollectedFamily::Type::kCounter: out.type = prometheus::MetricType::Counter; break;
+    case CollectedFamily::Type::kGauge: out.type = prometheus::MetricType::Gauge; break;
   }
   for (auto& sample : family.samples) {
     prometheus::ClientMetric metric;
     for (auto& [name, value] : sample.labels) metric.label.push_back({std::move(name), std::move(value)});
     switch (family.type) {
-      case CollectedFamily::Type::kCounter:
-        metric.counter.value = sample.value;
-        break;
-      case CollectedFamily::Type::kGauge:
-        metric.gauge.value = sample.value;
-        break;
+      case CollectedFamily::Type::kCounter: metric.counter.value = sample.value; break;
+      case CollectedFamily::Type::kGauge: metric.gauge.value = sample.value; break;
     }
     out.metric.push_back(std::move(metric));
   }

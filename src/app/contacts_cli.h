@@ -19,7 +19,7 @@ namespace outdial::app {
 struct ImportCommand {
   std::string config_path;  // empty: defaults (sqlite://outdial.db)
   uint64_t campaign_id = 0;
-  std::string file;  // .json is read as JSON, anything else as CSV
+  std::string file;      // .json is read as JSON, anything else as CSV
   bool progress = true;  // draw a progress bar when stderr is a terminal
 };
 // Returns the process exit code: 0 all rows stored, 1 some rows rejected, 2 nothing could be done.

@@ -6,9 +6,13 @@ namespace outdial::app {
 
 EngineLoop::EngineLoop() = default;
 
-EngineLoop::~EngineLoop() { Stop(); }
+EngineLoop::~EngineLoop() {
+  Stop();
+}
 
-void EngineLoop::Start() { thread_ = std::thread([this] { Run(); }); }
+void EngineLoop::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void EngineLoop::Stop() {
   {

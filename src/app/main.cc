@@ -3,8 +3,8 @@
 #include <iostream>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "app/contacts_cli.h"
 #include "app/serve.h"
@@ -31,24 +31,31 @@ int main(int argc, char** argv) {
   auto* simulate = app.add_subcommand(
       "simulate", "Run a whole shift on simulated time and telephony; print a JSON summary");
   simulate->add_option("--agents", sim.agents, "Number of agents")->capture_default_str();
-  simulate->add_option("--contacts", sim.contacts, "Number of contacts in the campaign")->capture_default_str();
+  simulate->add_option("--contacts", sim.contacts, "Number of contacts in the campaign")
+      ->capture_default_str();
   simulate->add_option("--hours", sim.hours, "Length of the shift in hours")->capture_default_str();
   simulate->add_option("--mode", mode, "preview | preview_standard | preview_direct")->capture_default_str();
   simulate->add_option("--seed", sim.seed, "Random seed (same seed, same run)")->capture_default_str();
-  simulate->add_option("--outcomes", sim.outcomes,
-                       "Customer outcome mix: answer|busy|no_answer|machine|fax|sit|invalid|network_error|reject=weight,...")
+  simulate
+      ->add_option("--outcomes", sim.outcomes,
+                   "Customer outcome mix: "
+                   "answer|busy|no_answer|machine|fax|sit|invalid|network_error|reject=weight,...")
       ->capture_default_str();
-  simulate->add_option("--tenant-max-calls", sim.tenant_max_calls, "Tenant max_concurrent_calls")->capture_default_str();
+  simulate->add_option("--tenant-max-calls", sim.tenant_max_calls, "Tenant max_concurrent_calls")
+      ->capture_default_str();
   simulate->add_option("--dc-max-calls", sim.datacenter_max_calls, "Data-centre max_concurrent_calls")
       ->capture_default_str();
-  simulate->add_option("--start-ms", sim.start_ms, "Start time, epoch milliseconds UTC")->capture_default_str();
-  simulate->add_option("--check-every-s", sim.invariant_check_interval_s,
-                       "Check the engine's invariants every N simulated seconds (0: at the end only)")
+  simulate->add_option("--start-ms", sim.start_ms, "Start time, epoch milliseconds UTC")
+      ->capture_default_str();
+  simulate
+      ->add_option("--check-every-s", sim.invariant_check_interval_s,
+                   "Check the engine's invariants every N simulated seconds (0: at the end only)")
       ->capture_default_str();
 
   outdial::app::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Run the server (HTTP on [server] listen)");
-  serve->add_option("--config", serve_options.config_path, "TOML configuration file (every key has a default)")
+  serve
+      ->add_option("--config", serve_options.config_path, "TOML configuration file (every key has a default)")
       ->check(CLI::ExistingFile);
   serve->add_flag("--demo", serve_options.demo, "Seed a demo tenant with one running campaign of each mode");
 
@@ -80,7 +87,8 @@ int main(int argc, char** argv) {
   if (simulate->parsed()) {
     auto parsed_mode = outdial::core::CampaignModeFromString(mode);
     if (!parsed_mode) {
-      std::cerr << "error: --mode must be preview, preview_standard or preview_direct (got '" << mode << "')\n";
+      std::cerr << "error: --mode must be preview, preview_standard or preview_direct (got '" << mode
+                << "')\n";
       return 2;
     }
     sim.mode = *parsed_mode;
@@ -89,11 +97,12 @@ int main(int argc, char** argv) {
     const auto& out = *result;
     std::cout << out.dump(2) << std::endl;
     const auto& inv = out["invariants"];
-    std::cerr << fmt::format("invariants: lost_contacts={} overlapping_attempts={} limit_violations={} engine_problems={}\n",
-                             inv["lost_contacts"].get<int64_t>(), inv["overlapping_attempts"].get<int64_t>(),
-                             inv["limit_violations"].get<int64_t>(), inv["engine_problems"].get<int64_t>());
-    bool clean = inv["lost_contacts"] == 0 && inv["overlapping_attempts"] == 0 && inv["limit_violations"] == 0 &&
-                 inv["engine_problems"] == 0;
+    std::cerr << fmt::format(
+        "invariants: lost_contacts={} overlapping_attempts={} limit_violations={} engine_problems={}\n",
+        inv["lost_contacts"].get<int64_t>(), inv["overlapping_attempts"].get<int64_t>(),
+        inv["limit_violations"].get<int64_t>(), inv["engine_problems"].get<int64_t>());
+    bool clean = inv["lost_contacts"] == 0 && inv["overlapping_attempts"] == 0 &&
+                 inv["limit_violations"] == 0 && inv["engine_problems"] == 0;
     return clean ? 0 : 1;
   }
   return 0;

@@ -21,7 +21,8 @@ struct SimulateOptions {
   core::CampaignMode mode = core::CampaignMode::kPreviewStandard;
   uint64_t seed = 1;
   // Customer outcome mix, e.g. "answer=0.45,busy=0.1,no_answer=0.25,machine=0.15,invalid=0.05".
-  std::string outcomes = "answer=0.45,busy=0.1,no_answer=0.25,machine=0.12,fax=0.01,invalid=0.04,network_error=0.02,reject=0.01";
+  std::string outcomes =
+      "answer=0.45,busy=0.1,no_answer=0.25,machine=0.12,fax=0.01,invalid=0.04,network_error=0.02,reject=0.01";
   int tenant_max_calls = 100000;
   int datacenter_max_calls = 100000;
   // Simulation start (UTC, epoch ms); default Wednesday 2026-11-25 14:00 UTC (09:00 in New York).

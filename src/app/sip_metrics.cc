@@ -29,7 +29,8 @@ void Add(Family& f, double value, std::vector<std::pair<std::string, std::string
 template <size_t N>
 void ByMethod(Family& f, const telephony::SipCounters::Array<N>& counters) {
   for (size_t i = 0; i < N; ++i) {
-    Add(f, Value(counters[i]), {{"method", std::string(telephony::ToString(static_cast<telephony::SipMethod>(i)))}});
+    Add(f, Value(counters[i]),
+        {{"method", std::string(telephony::ToString(static_cast<telephony::SipMethod>(i)))}});
   }
 }
 
@@ -53,7 +54,8 @@ void CollectSipMetrics(const telephony::SipTelephony& sip, std::vector<api::Coll
 
   Family responses = Make("outdial_sip_responses_received_total",
                           "SIP responses received and parsed, by class (retransmissions included)");
-  for (size_t k = 1; k <= 6; ++k) Add(responses, Value(c.responses_received[k]), {{"class", std::to_string(k) + "xx"}});
+  for (size_t k = 1; k <= 6; ++k)
+    Add(responses, Value(c.responses_received[k]), {{"class", std::to_string(k) + "xx"}});
   out.push_back(std::move(responses));
 
   Family requests_sent =
@@ -61,12 +63,13 @@ void CollectSipMetrics(const telephony::SipTelephony& sip, std::vector<api::Coll
   ByMethod(requests_sent, c.requests_sent);
   out.push_back(std::move(requests_sent));
 
-  Family responses_sent =
-      Make("outdial_sip_responses_sent_total", "SIP responses sent, by status code (retransmissions included)");
+  Family responses_sent = Make("outdial_sip_responses_sent_total",
+                               "SIP responses sent, by status code (retransmissions included)");
   ByCode(responses_sent, c.responses_sent);
   out.push_back(std::move(responses_sent));
 
-  Family invites = Make("outdial_sip_invites_sent_total", "INVITE transactions started (reservation and customer legs)");
+  Family invites =
+      Make("outdial_sip_invites_sent_total", "INVITE transactions started (reservation and customer legs)");
   Add(invites, Value(c.invites_sent));
   out.push_back(std::move(invites));
 
@@ -80,13 +83,15 @@ void CollectSipMetrics(const telephony::SipTelephony& sip, std::vector<api::Coll
   Add(timeouts, Value(c.invite_timeouts));
   out.push_back(std::move(timeouts));
 
-  Family legs = Make("outdial_sip_legs_total", "Legs by how they went: answered, failed, ended by the far end");
+  Family legs =
+      Make("outdial_sip_legs_total", "Legs by how they went: answered, failed, ended by the far end");
   Add(legs, Value(c.legs_answered), {{"result", "answered"}});
   Add(legs, Value(c.legs_failed), {{"result", "failed"}});
   Add(legs, Value(c.legs_ended_remote), {{"result", "ended_remote"}});
   out.push_back(std::move(legs));
 
-  Family hangups = Make("outdial_sip_hangups_sent_total", "Legs we hung up: CANCEL before an answer, BYE after");
+  Family hangups =
+      Make("outdial_sip_hangups_sent_total", "Legs we hung up: CANCEL before an answer, BYE after");
   Add(hangups, Value(c.cancels_sent), {{"method", "CANCEL"}});
   Add(hangups, Value(c.byes_sent), {{"method", "BYE"}});
   out.push_back(std::move(hangups));
@@ -101,26 +106,30 @@ void CollectSipMetrics(const telephony::SipTelephony& sip, std::vector<api::Coll
   Family unsolicited = Make("outdial_sip_unsolicited_requests_total",
                             "Requests for no dialog of ours, refused, by the status answered (none: an ACK)");
   const char* statuses[] = {"none", "405", "481", "603"};
-  for (size_t i = 0; i < 4; ++i) Add(unsolicited, Value(c.unsolicited_by_status[i]), {{"status", statuses[i]}});
+  for (size_t i = 0; i < 4; ++i)
+    Add(unsolicited, Value(c.unsolicited_by_status[i]), {{"status", statuses[i]}});
   out.push_back(std::move(unsolicited));
 
-  Family unsolicited_methods =
-      Make("outdial_sip_unsolicited_requests_by_method_total", "Requests for no dialog of ours, refused, by method");
+  Family unsolicited_methods = Make("outdial_sip_unsolicited_requests_by_method_total",
+                                    "Requests for no dialog of ours, refused, by method");
   ByMethod(unsolicited_methods, c.unsolicited_by_method);
   out.push_back(std::move(unsolicited_methods));
 
-  Family stray = Make("outdial_sip_stray_responses_total", "Responses no transaction of ours claims, dropped");
+  Family stray =
+      Make("outdial_sip_stray_responses_total", "Responses no transaction of ours claims, dropped");
   Add(stray, Value(c.stray_responses));
   out.push_back(std::move(stray));
 
-  Family malformed = Make("outdial_sip_malformed_total",
-                          "Malformed SIP: answered 400 (self-contradictory request) or dropped (not SIP, unparsable)");
+  Family malformed =
+      Make("outdial_sip_malformed_total",
+           "Malformed SIP: answered 400 (self-contradictory request) or dropped (not SIP, unparsable)");
   Add(malformed, Value(c.malformed_messages), {{"action", "answered_400"}});
   Add(malformed, Value(c.malformed_dropped), {{"action", "dropped"}});
   out.push_back(std::move(malformed));
 
-  Family rtp = Make("outdial_sip_rtp_packets_total",
-                    "RTP packets on the anchored legs: received, relayed to the peer (transcoded among them), dropped");
+  Family rtp = Make(
+      "outdial_sip_rtp_packets_total",
+      "RTP packets on the anchored legs: received, relayed to the peer (transcoded among them), dropped");
   Add(rtp, Value(c.rtp_packets_received), {{"result", "received"}});
   Add(rtp, Value(c.rtp_packets_relayed), {{"result", "relayed"}});
   Add(rtp, Value(c.rtp_packets_transcoded), {{"result", "transcoded"}});
@@ -135,7 +144,8 @@ void CollectSipMetrics(const telephony::SipTelephony& sip, std::vector<api::Coll
   Family cpa = Make("outdial_sip_cpa_verdicts_total", "Call progress analysis verdicts, by verdict");
   for (size_t i = 0; i < c.cpa_verdicts_by_kind.size(); ++i) {
     Add(cpa, Value(c.cpa_verdicts_by_kind[i]),
-        {{"verdict", std::string(telephony::media::ToString(static_cast<telephony::media::VerdictKind>(i)))}});
+        {{"verdict",
+          std::string(telephony::media::ToString(static_cast<telephony::media::VerdictKind>(i)))}});
   }
   out.push_back(std::move(cpa));
 

@@ -4,31 +4,22 @@ namespace outdial::core {
 
 std::string_view ToString(CallPhase phase) {
   switch (phase) {
-    case CallPhase::kDialing:
-      return "dialing";
-    case CallPhase::kRinging:
-      return "ringing";
-    case CallPhase::kAnalyzing:
-      return "analyzing";
-    case CallPhase::kConnected:
-      return "connected";
-    case CallPhase::kEnded:
-      return "ended";
+    case CallPhase::kDialing: return "dialing";
+    case CallPhase::kRinging: return "ringing";
+    case CallPhase::kAnalyzing: return "analyzing";
+    case CallPhase::kConnected: return "connected";
+    case CallPhase::kEnded: return "ended";
   }
   return "ended";
 }
 
 CallState PublicState(CallPhase phase) {
   switch (phase) {
-    case CallPhase::kDialing:
-      return CallState::kDialing;
+    case CallPhase::kDialing: return CallState::kDialing;
     case CallPhase::kRinging:
-    case CallPhase::kAnalyzing:
-      return CallState::kRinging;
-    case CallPhase::kConnected:
-      return CallState::kConnected;
-    case CallPhase::kEnded:
-      return CallState::kEnded;
+    case CallPhase::kAnalyzing: return CallState::kRinging;
+    case CallPhase::kConnected: return CallState::kConnected;
+    case CallPhase::kEnded: return CallState::kEnded;
   }
   return CallState::kEnded;
 }
@@ -71,8 +62,7 @@ CallStep OnVerdict(const ModeRules& rules, AmdResult amd) {
       }
       return Connect(Outcome::kMachine, AmdResult::kMachine);
     case AmdResult::kHuman:
-    case AmdResult::kUnknown:
-      return Connect(Outcome::kConnected, amd);
+    case AmdResult::kUnknown: return Connect(Outcome::kConnected, amd);
   }
   return Connect(Outcome::kConnected, amd);
 }

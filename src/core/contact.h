@@ -31,15 +31,15 @@ struct Contact {
   CampaignId campaign_id;
   std::string name;
   std::vector<Phone> phones;
-  uint16_t zone = 0;  // ZoneTable id
+  uint16_t zone = 0;     // ZoneTable id
   uint8_t priority = 0;  // 0–100, higher first
   std::vector<std::pair<std::string, std::string>> fields;
   ContactState state = ContactState::kCallable;
   uint16_t attempts_made = 0;
-  TimePoint next_eligible_at{};   // due time: import time for new contacts, retry/callback time after
+  TimePoint next_eligible_at{};  // due time: import time for new contacts, retry/callback time after
   std::optional<Outcome> last_outcome;
-  bool callback = false;          // scheduled as a callback (due callbacks go first)
-  AgentId callback_agent;         // personal callback: only this agent gets it
+  bool callback = false;   // scheduled as a callback (due callbacks go first)
+  AgentId callback_agent;  // personal callback: only this agent gets it
 };
 
 }  // namespace outdial::core

@@ -53,8 +53,8 @@ bool CountsAsAttempt(const CampaignSettings& settings, RetryKey key) {
   return settings.RetryFor(key).counts_as_attempt;
 }
 
-ContactState ApplyRetry(Contact& contact, const CampaignSettings& settings, RetryKey key,
-                        int phone_index, bool number_invalid, TimePoint now) {
+ContactState ApplyRetry(Contact& contact, const CampaignSettings& settings, RetryKey key, int phone_index,
+                        bool number_invalid, TimePoint now) {
   const RetryRule& rule = settings.RetryFor(key);
   if (phone_index >= 0 && static_cast<size_t>(phone_index) < contact.phones.size()) {
     Phone& phone = contact.phones[static_cast<size_t>(phone_index)];

@@ -35,8 +35,8 @@ EligibilityResult CheckEligibility(const Contact& contact, const CampaignSetting
 // counts the attempt when the rule says so, marks an invalid number, and moves the contact to
 // `scheduled` (due at now + delay), `callable` (delay 0) or `exhausted` (limits reached, or no
 // usable number left). Returns the new state.
-ContactState ApplyRetry(Contact& contact, const CampaignSettings& settings, RetryKey key,
-                        int phone_index, bool number_invalid, TimePoint now);
+ContactState ApplyRetry(Contact& contact, const CampaignSettings& settings, RetryKey key, int phone_index,
+                        bool number_invalid, TimePoint now);
 
 // Number of attempts that still count toward the contact's limit for a given outcome.
 bool CountsAsAttempt(const CampaignSettings& settings, RetryKey key);

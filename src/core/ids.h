@@ -22,8 +22,8 @@ using ContactId = Id<struct ContactTag>;
 using AgentId = Id<struct AgentTag>;
 using ReservationId = Id<struct ReservationTag>;
 using OfferId = Id<struct OfferTag>;
-using CallId = Id<struct CallTag>;       // one customer call attempt (API.md `call_id` = attempt id)
-using LegId = Id<struct LegTag>;         // one telephony leg (reservation or customer)
+using CallId = Id<struct CallTag>;  // one customer call attempt (API.md `call_id` = attempt id)
+using LegId = Id<struct LegTag>;    // one telephony leg (reservation or customer)
 
 }  // namespace outdial::core
 

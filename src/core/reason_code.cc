@@ -66,8 +66,7 @@ std::string_view HumanSentence(ReasonCode code) {
     case ReasonCode::kActionDisabled: return "This action is disabled for the campaign.";
     case ReasonCode::kOfferClosed: return "This contact is no longer offered to you.";
     case ReasonCode::kNoCallableContacts: return "There are no contacts to call right now.";
-    case ReasonCode::kOutsideCallingWindow:
-      return "It is outside the customer's calling hours.";
+    case ReasonCode::kOutsideCallingWindow: return "It is outside the customer's calling hours.";
     case ReasonCode::kDoNotCall: return "The number is on a do-not-call list.";
     case ReasonCode::kMaxAttemptsReached: return "The contact has reached its maximum number of attempts.";
     case ReasonCode::kAgentNotAvailable: return "You are not in a state that allows this.";

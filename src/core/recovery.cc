@@ -11,13 +11,11 @@ bool StillOpen(ContactState state) {
   switch (state) {
     case ContactState::kInProgress:
     case ContactState::kCallable:
-    case ContactState::kScheduled:
-      return true;
+    case ContactState::kScheduled: return true;
     case ContactState::kDone:
     case ContactState::kExhausted:
     case ContactState::kDnc:
-    case ContactState::kRemoved:
-      return false;
+    case ContactState::kRemoved: return false;
   }
   return false;
 }

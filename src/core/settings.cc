@@ -127,10 +127,10 @@ class Problems {
   }
   Result<void> Finish(std::string_view what) {
     if (list_.empty()) return Ok{};
-    Error e{ErrorCode::kValidationFailed,
-            fmt::format("The {} are not valid: {} problem{}.", what, list_.size(),
-                        list_.size() == 1 ? "" : "s"),
-            std::move(list_)};
+    Error e{
+        ErrorCode::kValidationFailed,
+        fmt::format("The {} are not valid: {} problem{}.", what, list_.size(), list_.size() == 1 ? "" : "s"),
+        std::move(list_)};
     return e;
   }
 

@@ -62,11 +62,11 @@ struct CampaignSettings {
   CampaignMode mode = CampaignMode::kPreviewStandard;
   std::vector<std::string> teams;  // empty: all agents of the tenant
   int priority = 5;
-  std::string caller_id;           // E.164; empty: tenant default
+  std::string caller_id;  // E.164; empty: tenant default
   int preview_offer_timeout_s = 600;
   TimeoutAction preview_timeout_action = TimeoutAction::kSkip;
-  bool skip_disabled = false;      // preview_actions_disabled contains "skip"
-  bool remove_disabled = false;    // preview_actions_disabled contains "remove"
+  bool skip_disabled = false;    // preview_actions_disabled contains "skip"
+  bool remove_disabled = false;  // preview_actions_disabled contains "remove"
   int reservation_ring_limit_s = 20;
   int no_answer_ring_limit_s = 32;
   std::vector<std::string> displayed_fields;  // empty: all fields

@@ -45,8 +45,7 @@ bool CanTransition(AgentState from, AgentState to) {
   switch (from) {
     case S::kLoggedOut: return to == S::kIdle;
     case S::kIdle: return to == S::kAvailable || to == S::kPreviewing;  // pull mode from idle too
-    case S::kAvailable:
-      return to == S::kIdle || to == S::kReserved || to == S::kPreviewing;
+    case S::kAvailable: return to == S::kIdle || to == S::kReserved || to == S::kPreviewing;
     case S::kReserved:
       // answered → previewing; not answered → idle; nothing left / campaign stopped → available
       return to == S::kPreviewing || to == S::kIdle || to == S::kAvailable;
@@ -55,8 +54,8 @@ bool CanTransition(AgentState from, AgentState to) {
       return to == S::kDialing || to == S::kIdle || to == S::kAvailable;
     case S::kDialing:
       // customer ringing / answered; failed → next offer (previewing) or back (pull)
-      return to == S::kRinging || to == S::kConnected || to == S::kPreviewing ||
-             to == S::kAvailable || to == S::kIdle;
+      return to == S::kRinging || to == S::kConnected || to == S::kPreviewing || to == S::kAvailable ||
+             to == S::kIdle;
     case S::kRinging:
       return to == S::kConnected || to == S::kPreviewing || to == S::kAvailable || to == S::kIdle;
     case S::kConnected: return to == S::kWrapUp;

@@ -8,12 +8,9 @@ namespace outdial::engine {
 
 std::string_view ToString(ClosedBy by) {
   switch (by) {
-    case ClosedBy::kAgent:
-      return "agent";
-    case ClosedBy::kTimeout:
-      return "timeout";
-    case ClosedBy::kSystem:
-      return "system";
+    case ClosedBy::kAgent: return "agent";
+    case ClosedBy::kTimeout: return "timeout";
+    case ClosedBy::kSystem: return "system";
   }
   return "system";
 }

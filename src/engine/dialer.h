@@ -70,8 +70,7 @@ struct CampaignStats {
   int64_t contacts_total = 0;
   std::array<int64_t, core::kOutcomeCount> attempts_by_outcome{};
   int64_t attempts_total = 0;
-  int64_t agents_available = 0, agents_reserved = 0, agents_on_call = 0, agents_wrap_up = 0,
-          agents_idle = 0;
+  int64_t agents_available = 0, agents_reserved = 0, agents_on_call = 0, agents_wrap_up = 0, agents_idle = 0;
   int64_t active_calls = 0;  // this campaign's calls in progress
   // The two limits of PRODUCT.md §2 and what counts against them (all campaigns of the tenant,
   // all tenants of the data centre), so a supervisor sees how close each is.
@@ -151,7 +150,8 @@ class Dialer final : public TelephonyListener {
   // A stored DNC entry: like AddDnc, without writing it back.
   void RestoreDnc(TenantId tenant, const std::string& list, const std::string& number);
   // Attempts so far per outcome, so campaign stats survive a restart.
-  core::Result<void> RestoreAttemptCounts(CampaignId id, const std::array<int64_t, core::kOutcomeCount>& by_outcome);
+  core::Result<void> RestoreAttemptCounts(CampaignId id,
+                                          const std::array<int64_t, core::kOutcomeCount>& by_outcome);
   // The largest id the store holds (attempt ids): ids the engine assigns from now on are above it.
   void SetIdFloor(uint64_t max_used_id);
 

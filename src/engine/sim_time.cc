@@ -11,7 +11,9 @@ TimerId SimulatedTime::Schedule(TimePoint deadline, std::function<void()> fn) {
   return id;
 }
 
-void SimulatedTime::Cancel(TimerId id) { callbacks_.erase(id); }
+void SimulatedTime::Cancel(TimerId id) {
+  callbacks_.erase(id);
+}
 
 bool SimulatedTime::RunNext() {
   while (!heap_.empty()) {

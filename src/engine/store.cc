@@ -21,14 +21,10 @@ ContactRecord ToRecord(const core::Contact& contact) {
 
 std::string_view ToString(Role role) {
   switch (role) {
-    case Role::kSystem:
-      return "system";
-    case Role::kAdmin:
-      return "admin";
-    case Role::kSupervisor:
-      return "supervisor";
-    case Role::kAgent:
-      return "agent";
+    case Role::kSystem: return "system";
+    case Role::kAdmin: return "admin";
+    case Role::kSupervisor: return "supervisor";
+    case Role::kAgent: return "agent";
   }
   return "agent";
 }

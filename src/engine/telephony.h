@@ -26,11 +26,11 @@ enum class LegKind {
 struct LegRequest {
   LegId leg;
   LegKind kind = LegKind::kCustomer;
-  std::string destination;  // station ("sim:auto", "sip:1001@pbx") or E.164 number
-  std::string caller_id;    // E.164 shown to the customer
-  LegId bridge_with;        // agent leg the customer audio goes to
-  bool cpa = false;         // run call progress analysis (Standard Preview)
-  bool amd = false;         // answering-machine detection within CPA
+  std::string destination;            // station ("sim:auto", "sip:1001@pbx") or E.164 number
+  std::string caller_id;              // E.164 shown to the customer
+  LegId bridge_with;                  // agent leg the customer audio goes to
+  bool cpa = false;                   // run call progress analysis (Standard Preview)
+  bool amd = false;                   // answering-machine detection within CPA
   bool early_media_to_agent = false;  // Direct Preview: agent hears ringback/early media
   core::CpaSettings cpa_settings;     // the campaign's `cpa` timings, when `cpa`
 };

@@ -591,7 +591,8 @@ TEST_F(Api, ImportProgressIsOnTheCampaignAndInTheLog) {
   }
   std::cerr << "observed " << seen.size() << " progress states, the first: " << seen.front() << "\n";
   std::string log = server_->log();
-  EXPECT_NE(log.find("import campaign=" + id + " state=running phase=reading rows_read=0"), std::string::npos);
+  EXPECT_NE(log.find("import campaign=" + id + " state=running phase=reading rows_read=0"),
+            std::string::npos);
   const std::string rows_text = std::to_string(kRows);
   EXPECT_NE(log.find("import campaign=" + id + " state=done phase=storing rows_read=" + rows_text +
                      " accepted=" + rows_text),
@@ -1000,7 +1001,10 @@ TEST_F(Api, SlowWebSocketClientIsDroppedWithoutStallingOthers) {
   std::string supervisor = Admin();
   // An agent of no campaign's team: nothing reserves it, so every set_state changes its state.
   auto made = Call("POST", "/api/v1/users",
-                   {{"username", "solo"}, {"password", "solo"}, {"role", "agent"}, {"team", "nobody"},
+                   {{"username", "solo"},
+                    {"password", "solo"},
+                    {"role", "agent"},
+                    {"team", "nobody"},
                     {"station", "sim:auto"}},
                    supervisor);
   ASSERT_EQ(made.status, 201) << made.body;
@@ -1023,8 +1027,8 @@ TEST_F(Api, SlowWebSocketClientIsDroppedWithoutStallingOthers) {
       std::string state = actions % 2 == 0 ? "idle" : "available";
       ASSERT_TRUE(ws.SendText(R"({"op":"set_state","ref":")" + ref + R"(","state":")" + state +
                               R"(","reason":"bench"})"));
-      auto ack = ws.WaitFor([&](const Json& j) { return j.value("type", "") == "ack" && j.value("ref", "") == ref; },
-                            5s);
+      auto ack = ws.WaitFor(
+          [&](const Json& j) { return j.value("type", "") == "ack" && j.value("ref", "") == ref; }, 5s);
       ASSERT_TRUE(ack) << "the engine stalled after " << actions << " actions";
     }
     ws.seen.clear();

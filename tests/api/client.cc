@@ -79,7 +79,8 @@ ServerProcess::ServerProcess(std::string toml, bool demo) {
     }
   }
   // Each server gets its own database in its temp dir (the default would share ./outdial.db).
-  if (toml.find("[database]") == std::string::npos) toml += "\n[database]\nurl = \"sqlite://" + dir_ + "/outdial.db\"\n";
+  if (toml.find("[database]") == std::string::npos)
+    toml += "\n[database]\nurl = \"sqlite://" + dir_ + "/outdial.db\"\n";
   std::ofstream(dir_ + "/outdial.toml") << toml;
   std::string log = dir_ + "/out.log";
   pid_ = fork();

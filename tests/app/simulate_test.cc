@@ -35,7 +35,9 @@ TEST_P(SimulateEveryMode, AShortShiftKeepsEveryPromise) {
 INSTANTIATE_TEST_SUITE_P(Modes, SimulateEveryMode,
                          ::testing::Values(core::CampaignMode::kPreview, core::CampaignMode::kPreviewStandard,
                                            core::CampaignMode::kPreviewDirect),
-                         [](const auto& param_info) { return std::string(core::ToString(param_info.param)); });
+                         [](const auto& param_info) {
+                           return std::string(core::ToString(param_info.param));
+                         });
 
 TEST(Simulate, SameSeedSameRun) {
   SimulateOptions o;

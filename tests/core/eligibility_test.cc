@@ -37,10 +37,12 @@ TEST(Eligibility, OutsideTheWindowWaits) {
 TEST(Eligibility, DncOnEveryNumberClosesAsDnc) {
   CampaignSettings s;
   Contact c = TwoNumbers();
-  auto r = CheckEligibility(c, s, [](std::string_view n) { return n == "+12015550100"; }, true);
+  auto r = CheckEligibility(
+      c, s, [](std::string_view n) { return n == "+12015550100"; }, true);
   EXPECT_EQ(r.kind, EligibilityKind::kEligible);
   EXPECT_EQ(r.phone_index, 1);
-  r = CheckEligibility(c, s, [](std::string_view) { return true; }, false);
+  r = CheckEligibility(
+      c, s, [](std::string_view) { return true; }, false);
   EXPECT_EQ(r.kind, EligibilityKind::kClose);  // checked before the window: closed for good
   EXPECT_EQ(r.close_state, ContactState::kDnc);
   EXPECT_EQ(r.reason, ReasonCode::kDoNotCall);

@@ -14,8 +14,8 @@ using engine::CallEvent;
 using engine::NoticeEvent;
 using engine::OfferClosedEvent;
 using engine::OfferEvent;
-using engine::WrapupEvent;
 using engine::ReservationEvent;
+using engine::WrapupEvent;
 
 constexpr char kNum1[] = "+12015550101";
 constexpr char kNum2[] = "+12015550102";

@@ -50,7 +50,7 @@ struct LegStep {
   LegEventKind kind = LegEventKind::kRinging;
   int sip_code = 0;
   core::AmdResult amd = core::AmdResult::kUnknown;  // kAnswered: the CPA verdict that follows
-  int64_t verdict_after_ms = 0;                      // kAnswered: how long CPA listens first
+  int64_t verdict_after_ms = 0;                     // kAnswered: how long CPA listens first
   std::optional<Outcome> outcome_hint;
 };
 using LegScript = std::vector<LegStep>;

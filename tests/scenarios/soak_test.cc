@@ -400,12 +400,8 @@ class Soak final : public engine::EventSink {
       AgentSim& a = Agent(id);
       if (!a.on_shift) return;
       switch (Ms(0, 7)) {
-        case 0:
-          dialer_.SetAgentState(id, AgentState::kIdle, "chaos", Done("chaos idle"));
-          break;
-        case 1:
-          dialer_.SetAgentState(id, AgentState::kAvailable, "", Done("chaos available"));
-          break;
+        case 0: dialer_.SetAgentState(id, AgentState::kIdle, "chaos", Done("chaos idle")); break;
+        case 1: dialer_.SetAgentState(id, AgentState::kAvailable, "", Done("chaos available")); break;
         case 2:
           if (!a.old_calls.empty()) dialer_.EndCall(id, PickOf(a.old_calls), Done("chaos end"));
           break;
@@ -420,9 +416,7 @@ class Soak final : public engine::EventSink {
                                Done("chaos offer"));
           }
           break;
-        case 5:
-          dialer_.PreviewRequest(id, std::nullopt, Done("chaos pull"));
-          break;
+        case 5: dialer_.PreviewRequest(id, std::nullopt, Done("chaos pull")); break;
         case 6:
           dialer_.Logout(id, Done("logout", [this, id](const engine::ActionResult& r) {
                            if (!r.ok()) return;
@@ -465,9 +459,7 @@ class Soak final : public engine::EventSink {
           break;
         }
         case 2:
-        case 3:
-          ImportContacts(c.id, 200);
-          break;
+        case 3: ImportContacts(c.id, 200); break;
       }
       Admin();
     });

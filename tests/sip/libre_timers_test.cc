@@ -56,7 +56,8 @@ size_t CheckList() {
     if (before != nullptr) {
       EXPECT_LE(before->jfs, t->jfs);
       if (before->jfs == t->jfs && before->th == &OnFire && t->th == &OnFire) {
-        EXPECT_LT(static_cast<const Probe*>(before->arg)->started, static_cast<const Probe*>(t->arg)->started);
+        EXPECT_LT(static_cast<const Probe*>(before->arg)->started,
+                  static_cast<const Probe*>(t->arg)->started);
       }
     }
     before = t;
@@ -86,7 +87,8 @@ TEST(LibreTimers, FireOnceInExpiryOrderWhateverTheStartsRestartsAndCancels) {
 
   tmr stop{};
   tmr_init(&stop);
-  tmr_start(&stop, 200, [](void*) { re_cancel(); }, nullptr);
+  tmr_start(
+      &stop, 200, [](void*) { re_cancel(); }, nullptr);
   ASSERT_EQ(re_main(nullptr), 0);
 
   EXPECT_EQ(CheckList(), 0u);

@@ -50,7 +50,8 @@ TEST_F(SipMetrics, StrayAndMalformedTrafficIsCountedAndTheCallInProgressComplete
   Sipp agent("uas_answer.xml", Uas(agent_phone.port()));
   Sipp trunk("uas_answer.xml", Uas(customer_phone.port()));
   StartDriver(trunk.port());
-  metrics_.AddCollector([this](std::vector<api::CollectedFamily>& out) { app::CollectSipMetrics(*phones_, out); });
+  metrics_.AddCollector(
+      [this](std::vector<api::CollectedFamily>& out) { app::CollectSipMetrics(*phones_, out); });
   Originate(Agent(1, agent.uri("agent1")));
   ASSERT_TRUE(recorder_.WaitFor(core::LegId{1}, LegEventKind::kAnswered, 5s)) << agent.Log();
   Originate(Customer(2, "+12015550160", core::LegId{1}));
@@ -86,32 +87,34 @@ TEST_F(SipMetrics, StrayAndMalformedTrafficIsCountedAndTheCallInProgressComplete
     auto got = from.Receive(500ms);
     return got.empty() ? std::string("(nothing)") : got[0].substr(0, got[0].find("\r\n"));
   };
-  auto request = [&](const std::string& method, const std::string& extra = "", const std::string& cseq_method = "",
-                     UdpSocket* socket = nullptr) {
+  auto request = [&](const std::string& method, const std::string& extra = "",
+                     const std::string& cseq_method = "", UdpSocket* socket = nullptr) {
     UdpSocket& from = socket != nullptr ? *socket : attacker;
     const std::string n = std::to_string(++branch);
-    return send(method + " sip:outdial@127.0.0.1:" + std::to_string(sip) + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" +
-                std::to_string(from.port()) + ";branch=z9hG4bKm" + n +
-                "\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:outdial@127.0.0.1>" + extra +
-                "\r\nCall-ID: metrics-" + n + "\r\nCSeq: 1 " +
-                (cseq_method.empty() ? method : cseq_method) + "\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
-                &from);
+    return send(
+        method + " sip:outdial@127.0.0.1:" + std::to_string(sip) +
+            " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(from.port()) + ";branch=z9hG4bKm" + n +
+            "\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:outdial@127.0.0.1>" + extra +
+            "\r\nCall-ID: metrics-" + n + "\r\nCSeq: 1 " + (cseq_method.empty() ? method : cseq_method) +
+            "\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+        &from);
   };
   EXPECT_EQ(request("OPTIONS"), "SIP/2.0 200 OK");
-  EXPECT_EQ(request("BYE").rfind("SIP/2.0 481", 0), 0u);                  // no such dialog
-  EXPECT_EQ(request("INFO", ";tag=nope").rfind("SIP/2.0 481", 0), 0u);     // names a dialog we do not have
-  EXPECT_EQ(request("INVITE", ";tag=nope", "", &inviter1).rfind("SIP/2.0 481", 0), 0u);   // a re-INVITE for it
-  EXPECT_EQ(request("CANCEL").rfind("SIP/2.0 481", 0), 0u);               // no such transaction
+  EXPECT_EQ(request("BYE").rfind("SIP/2.0 481", 0), 0u);                // no such dialog
+  EXPECT_EQ(request("INFO", ";tag=nope").rfind("SIP/2.0 481", 0), 0u);  // names a dialog we do not have
+  EXPECT_EQ(request("INVITE", ";tag=nope", "", &inviter1).rfind("SIP/2.0 481", 0), 0u);  // a re-INVITE for it
+  EXPECT_EQ(request("CANCEL").rfind("SIP/2.0 481", 0), 0u);  // no such transaction
   EXPECT_EQ(request("MESSAGE").rfind("SIP/2.0 405", 0), 0u);
-  EXPECT_EQ(request("INVITE", "", "", &inviter2).rfind("SIP/2.0 603", 0), 0u);               // we only dial out
-  EXPECT_EQ(request("ACK"), "(nothing)");                                  // never answered
-  EXPECT_EQ(request("NOTIFY", "", "OPTIONS").rfind("SIP/2.0 400", 0), 0u);  // CSeq contradicts it
+  EXPECT_EQ(request("INVITE", "", "", &inviter2).rfind("SIP/2.0 603", 0), 0u);  // we only dial out
+  EXPECT_EQ(request("ACK"), "(nothing)");                                       // never answered
+  EXPECT_EQ(request("NOTIFY", "", "OPTIONS").rfind("SIP/2.0 400", 0), 0u);      // CSeq contradicts it
   EXPECT_EQ(send("\x01\x02 this is not SIP at all \xff\r\n\r\n"), "(nothing)");
   // A start line, but a Via libre cannot decode: dropped by libre, counted at the next datagram.
   EXPECT_EQ(send("OPTIONS sip:outdial@127.0.0.1 SIP/2.0\r\nVia: garbage\r\nCall-ID: x\r\n\r\n"), "(nothing)");
-  EXPECT_EQ(send("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKnone\r\nFrom: <sip:a@b>;tag=1\r\n"
-                 "To: <sip:c@d>;tag=2\r\nCall-ID: none\r\nCSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n"),
-            "(nothing)");  // a response no transaction of ours claims
+  EXPECT_EQ(
+      send("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKnone\r\nFrom: <sip:a@b>;tag=1\r\n"
+           "To: <sip:c@d>;tag=2\r\nCall-ID: none\r\nCSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n"),
+      "(nothing)");  // a response no transaction of ours claims
   EXPECT_EQ(request("OPTIONS"), "SIP/2.0 200 OK");
 
   // RTP from another host to the customer leg's port is not relayed to the agent.
@@ -130,11 +133,13 @@ TEST_F(SipMetrics, StrayAndMalformedTrafficIsCountedAndTheCallInProgressComplete
   // Every packet that went in while the stray traffic came reached the other phone.
   ASSERT_TRUE(Eventually([&] {
     return phones_->counters().rtp_packets_relayed.load() >= static_cast<uint64_t>(sent.load());
-  })) << phones_->counters().rtp_packets_relayed.load() << " of " << sent.load();
+  })) << phones_->counters().rtp_packets_relayed.load()
+      << " of " << sent.load();
   EXPECT_EQ(phones_->counters().rtp_packets_dropped.load(), 0u);
 
   const std::string text = Scrape();
-  EXPECT_EQ(Sample(text, "outdial_sip_requests_received_total{method=\"OPTIONS\"}"), 2) << text;  // not the probe
+  EXPECT_EQ(Sample(text, "outdial_sip_requests_received_total{method=\"OPTIONS\"}"), 2)
+      << text;  // not the probe
   EXPECT_EQ(Sample(text, "outdial_sip_requests_received_total{method=\"INVITE\"}"), 2);
   EXPECT_EQ(Sample(text, "outdial_sip_unsolicited_requests_total{status=\"481\"}"), 4);
   EXPECT_EQ(Sample(text, "outdial_sip_unsolicited_requests_total{status=\"405\"}"), 1);

@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -38,7 +38,8 @@ class WalCheckpointerTest : public ::testing::Test {
 TEST_F(WalCheckpointerTest, CopiesCommittedPagesIntoTheDatabaseFileWhileTheWriterGoesOn) {
   auto writer = SqliteConnection::Open(path_, {});
   ASSERT_TRUE(writer.ok()) << writer.error().message;
-  ASSERT_TRUE((*writer)->Exec("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").ok());
+  ASSERT_TRUE(
+      (*writer)->Exec("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").ok());
   auto checkpointer = WalCheckpointer::Start(path_, {}, {}, std::chrono::milliseconds(5));
   ASSERT_TRUE(checkpointer.ok()) << checkpointer.error().message;
   const auto& counters = (*checkpointer)->counters();
@@ -86,7 +87,8 @@ TEST_F(WalCheckpointerTest, AnIdleDatabaseIsNotCheckpointedAgainAndAgain) {
 TEST_F(WalCheckpointerTest, UnderSteadyWritesTheWalStartsOverInsteadOfGrowing) {
   auto writer = SqliteConnection::Open(path_, {});
   ASSERT_TRUE(writer.ok());
-  ASSERT_TRUE((*writer)->Exec("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").ok());
+  ASSERT_TRUE(
+      (*writer)->Exec("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").ok());
   // The last passes the checkpointer hands over, run by this thread between its transactions as
   // SqlDatabase's writer thread does; the checkpointer waits for each.
   std::mutex mutex;

@@ -77,11 +77,9 @@ void AgentActions::SetState(AgentId agent_id, AgentState state, std::string reas
 // or in wrap-up takes effect when the wrap-up ends (docs/architecture.md, decisions).
 void AgentActions::GoIdle(AgentRt& agent, std::string reason) {
   switch (agent.state) {
-    case AgentState::kLoggedOut:
-      return;  // refused by the caller
+    case AgentState::kLoggedOut: return;  // refused by the caller
     case AgentState::kIdle:
-    case AgentState::kAvailable:
-      break;
+    case AgentState::kAvailable: break;
     case AgentState::kReserved:
       if (ReservationRt* res = EngineState::Find(e_.state.reservations, agent.reservation)) {
         CampaignRt* camp = e_.state.FindCampaign(res->campaign);

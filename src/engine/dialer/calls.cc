@@ -17,16 +17,11 @@ namespace {
 core::CallInputKind InputOf(LegEventKind kind) {
   switch (kind) {
     case LegEventKind::kRinging:
-    case LegEventKind::kEarlyMedia:
-      return core::CallInputKind::kRinging;
-    case LegEventKind::kAnswered:
-      return core::CallInputKind::kAnswered;
-    case LegEventKind::kCpaVerdict:
-      return core::CallInputKind::kCpaVerdict;
-    case LegEventKind::kFailed:
-      return core::CallInputKind::kFailed;
-    case LegEventKind::kEnded:
-      return core::CallInputKind::kEnded;
+    case LegEventKind::kEarlyMedia: return core::CallInputKind::kRinging;
+    case LegEventKind::kAnswered: return core::CallInputKind::kAnswered;
+    case LegEventKind::kCpaVerdict: return core::CallInputKind::kCpaVerdict;
+    case LegEventKind::kFailed: return core::CallInputKind::kFailed;
+    case LegEventKind::kEnded: return core::CallInputKind::kEnded;
   }
   return core::CallInputKind::kEnded;
 }
@@ -194,8 +189,7 @@ void Calls::Apply(CallRt& call, CampaignRt& camp, AgentRt& agent, const core::Ca
     call.answered_at = e_.state.Now();
   }
   switch (step.kind) {
-    case core::CallStepKind::kIgnore:
-      return;
+    case core::CallStepKind::kIgnore: return;
     case core::CallStepKind::kRing:
       call.phase = CallPhase::kRinging;
       e_.dispatcher.SetAgent(agent, AgentState::kRinging);
@@ -209,16 +203,12 @@ void Calls::Apply(CallRt& call, CampaignRt& camp, AgentRt& agent, const core::Ca
       if (agent.state == AgentState::kDialing) e_.dispatcher.SetAgent(agent, AgentState::kRinging);
       e_.scope.Emit(MakeEvent(call, camp));
       return;
-    case core::CallStepKind::kConnect:
-      Connect(call, camp, agent, step.outcome, step.amd);
-      return;
+    case core::CallStepKind::kConnect: Connect(call, camp, agent, step.outcome, step.amd); return;
     case core::CallStepKind::kFail:
       if (step.amd) call.amd = step.amd;
       Fail(call, camp, step.outcome, step.reason, step.sip_code, step.hangup);
       return;
-    case core::CallStepKind::kEndConnected:
-      EndConnected(call, camp, false);
-      return;
+    case core::CallStepKind::kEndConnected: EndConnected(call, camp, false); return;
   }
 }
 

@@ -34,17 +34,14 @@ void LegRouter::OnReservationLeg(ReservationRt& res, const LegEvent& event) {
   switch (event.kind) {
     case LegEventKind::kRinging:
     case LegEventKind::kEarlyMedia:
-    case LegEventKind::kCpaVerdict:
-      return;
+    case LegEventKind::kCpaVerdict: return;
     case LegEventKind::kAnswered:
       if (res.state == core::ReservationState::kRinging) e_.reservations.OnAnswered(res);
       return;
     case LegEventKind::kFailed:
       if (res.state == core::ReservationState::kRinging) e_.reservations.NotAnswered(res);
       return;
-    case LegEventKind::kEnded:
-      OnReservationLineDown(res);
-      return;
+    case LegEventKind::kEnded: OnReservationLineDown(res); return;
   }
 }
 
@@ -75,11 +72,8 @@ void LegRouter::OnPullAgentLeg(CallRt& call, CampaignRt& camp, const LegEvent& e
   switch (event.kind) {
     case LegEventKind::kRinging:
     case LegEventKind::kEarlyMedia:
-    case LegEventKind::kCpaVerdict:
-      return;
-    case LegEventKind::kAnswered:
-      e_.calls.OnAgentLegAnswered(call, camp);
-      return;
+    case LegEventKind::kCpaVerdict: return;
+    case LegEventKind::kAnswered: e_.calls.OnAgentLegAnswered(call, camp); return;
     case LegEventKind::kFailed:
       if (call.customer_dialed) return;
       st.legs.erase(call.agent_leg);  // the leg failed: nothing to hang up

@@ -21,12 +21,9 @@ core::Error Refuse(ReasonCode code) {
 
 OfferAction ActionFor(core::TimeoutAction action) {
   switch (action) {
-    case core::TimeoutAction::kAccept:
-      return OfferAction::kAccept;
-    case core::TimeoutAction::kSkip:
-      return OfferAction::kSkip;
-    case core::TimeoutAction::kRemove:
-      return OfferAction::kRemove;
+    case core::TimeoutAction::kAccept: return OfferAction::kAccept;
+    case core::TimeoutAction::kSkip: return OfferAction::kSkip;
+    case core::TimeoutAction::kRemove: return OfferAction::kRemove;
   }
   return OfferAction::kSkip;
 }
@@ -195,14 +192,10 @@ void Offers::Act(AgentId agent_id, OfferId oid, OfferAction action, ClosedBy by,
                  fmt::format("offer={} contact={} by={}", oid.value, camp->contacts[offer->contact].id.value,
                              ToString(by)));
   switch (action) {
-    case OfferAction::kAccept:
-      return Accept(*agent, *camp, *offer, by, std::move(done));
-    case OfferAction::kSkip:
-      return Skip(*agent, *camp, *offer, by, std::move(done));
-    case OfferAction::kRemove:
-      return Remove(*agent, *camp, *offer, by, std::move(done));
-    case OfferAction::kCancel:
-      return Cancel(*agent, *camp, *offer, by, std::move(done));
+    case OfferAction::kAccept: return Accept(*agent, *camp, *offer, by, std::move(done));
+    case OfferAction::kSkip: return Skip(*agent, *camp, *offer, by, std::move(done));
+    case OfferAction::kRemove: return Remove(*agent, *camp, *offer, by, std::move(done));
+    case OfferAction::kCancel: return Cancel(*agent, *camp, *offer, by, std::move(done));
   }
 }
 

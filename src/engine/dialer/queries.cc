@@ -65,26 +65,15 @@ std::optional<CampaignStats> Queries::Stats(CampaignId id) const {
     const AgentRt& agent = st.agents.at(agent_id);
     if (!e_.dispatcher.WorksCampaign(agent, *camp)) continue;
     switch (agent.state) {
-      case AgentState::kLoggedOut:
-        break;
-      case AgentState::kIdle:
-        ++out.agents_idle;
-        break;
-      case AgentState::kAvailable:
-        ++out.agents_available;
-        break;
+      case AgentState::kLoggedOut: break;
+      case AgentState::kIdle: ++out.agents_idle; break;
+      case AgentState::kAvailable: ++out.agents_available; break;
       case AgentState::kReserved:
-      case AgentState::kPreviewing:
-        ++out.agents_reserved;
-        break;
+      case AgentState::kPreviewing: ++out.agents_reserved; break;
       case AgentState::kDialing:
       case AgentState::kRinging:
-      case AgentState::kConnected:
-        ++out.agents_on_call;
-        break;
-      case AgentState::kWrapUp:
-        ++out.agents_wrap_up;
-        break;
+      case AgentState::kConnected: ++out.agents_on_call; break;
+      case AgentState::kWrapUp: ++out.agents_wrap_up; break;
     }
   }
   return out;

@@ -117,9 +117,7 @@ ContactState WrapUp::ApplyDisposition(CallRt& call, CampaignRt& camp, const core
   contact.callback_agent = {};
   switch (disposition.result) {
     case core::DispositionResult::kSuccess:
-    case core::DispositionResult::kFinal:
-      count_attempt();
-      return ContactState::kDone;
+    case core::DispositionResult::kFinal: count_attempt(); return ContactState::kDone;
     case core::DispositionResult::kRetry:
       return core::ApplyRetry(contact, s, key, call.phone, false, e_.state.Now());
     case core::DispositionResult::kCallback:

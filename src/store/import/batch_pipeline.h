@@ -2,9 +2,9 @@
 // validates the next ones, so that a long import uses two cores instead of taking turns on one
 // (bench/import_bench.cc: parsing a 1,000,000-row CSV is ~2 s of CPU, storing it in SQLite ~10 s).
 //
-//   BatchPipeline<std::vector<ContactRow>> pipeline([&](auto&& batch) { return db.InsertContacts(..., batch); });
-//   intake.Read(..., [&](auto&& batch) { return pipeline.Push(std::move(batch)); });
-//   core::Result<void> stored = pipeline.Finish();   // every batch stored, or the first error
+//   BatchPipeline<std::vector<ContactRow>> pipeline([&](auto&& batch) { return db.InsertContacts(..., batch);
+//   }); intake.Read(..., [&](auto&& batch) { return pipeline.Push(std::move(batch)); }); core::Result<void>
+//   stored = pipeline.Finish();   // every batch stored, or the first error
 //
 // Batches are stored one at a time in the order pushed. At most `depth` batches wait, so memory
 // stays at depth + 2 batches (waiting, being stored, being built). After the store fails once, no
@@ -34,7 +34,8 @@ class BatchPipeline {
  public:
   using Store = std::function<core::Result<void>(Batch&&)>;
 
-  explicit BatchPipeline(Store store, size_t depth = 1) : store_(std::move(store)), depth_(depth < 1 ? 1 : depth) {
+  explicit BatchPipeline(Store store, size_t depth = 1)
+      : store_(std::move(store)), depth_(depth < 1 ? 1 : depth) {
     worker_ = std::thread([this] { Run(); });
   }
   ~BatchPipeline() { (void)Finish(); }

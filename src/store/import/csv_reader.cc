@@ -164,15 +164,12 @@ bool CsvReader::Finish() {
       EndField();
       break;
     case State::kUnquoted:
-    case State::kQuoteInQuoted:
-      EndField();
-      break;
+    case State::kQuoteInQuoted: EndField(); break;
     case State::kQuoted:
       SetProblem("a quoted field is not closed before the end of the input");
       EndField();
       break;
-    case State::kSkipLine:
-      break;
+    case State::kSkipLine: break;
   }
   state_ = State::kFieldStart;
   return EndRecord();

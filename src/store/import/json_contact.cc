@@ -117,11 +117,8 @@ void ReadFields(RawContact& raw, const element& fields) {
       case element_type::INT64:
       case element_type::UINT64:
       case element_type::DOUBLE:
-      case element_type::BOOL:
-        raw.fields.emplace_back(std::string(key), simdjson::minify(value));
-        break;
-      case element_type::NULL_VALUE:
-        break;
+      case element_type::BOOL: raw.fields.emplace_back(std::string(key), simdjson::minify(value)); break;
+      case element_type::NULL_VALUE: break;
       case element_type::ARRAY:
       case element_type::OBJECT:
         raw.problems.emplace_back(field, "must be a string, a number or a boolean");

@@ -72,11 +72,8 @@ int JsonFramer::Scan(char c) {
       if (nesting_.back() != (c == '}' ? '{' : '[')) return -1;
       nesting_.pop_back();
       return nesting_.empty() ? 1 : 0;
-    case '"':
-      in_string_ = true;
-      return 0;
-    default:
-      return 0;
+    case '"': in_string_ = true; return 0;
+    default: return 0;
   }
 }
 
@@ -141,13 +138,9 @@ bool JsonFramer::Feed(std::string_view chunk) {
         continue;
       case State::kSkipValue:
         switch (Scan(c)) {
-          case -1:
-            return Fail("malformed JSON value");
-          case 0:
-            continue;
-          case 1:
-            state_ = State::kCommaOrEnd;
-            continue;
+          case -1: return Fail("malformed JSON value");
+          case 0: continue;
+          case 1: state_ = State::kCommaOrEnd; continue;
           default:  // ended before this byte: read it again as what follows the value
             state_ = State::kCommaOrEnd;
             --i;
@@ -239,8 +232,7 @@ bool JsonFramer::Feed(std::string_view chunk) {
       case State::kDone:
         if (IsSpace(c)) continue;
         return Fail("text after the end of the JSON object");
-      case State::kFailed:
-        return false;
+      case State::kFailed: return false;
     }
   }
   return true;
@@ -248,12 +240,9 @@ bool JsonFramer::Feed(std::string_view chunk) {
 
 bool JsonFramer::Finish() {
   switch (state_) {
-    case State::kDone:
-      return true;
-    case State::kFailed:
-      return false;
-    case State::kBeforeObject:
-      return Fail("the body is empty");
+    case State::kDone: return true;
+    case State::kFailed: return false;
+    case State::kBeforeObject: return Fail("the body is empty");
     case State::kKeyOrEnd:
     case State::kKey:
     case State::kColon:
@@ -262,8 +251,7 @@ bool JsonFramer::Finish() {
     case State::kCommaOrEnd:
     case State::kElementOrEnd:
     case State::kElement:
-    case State::kElementCommaOrEnd:
-      return Fail("the JSON document ends early");
+    case State::kElementCommaOrEnd: return Fail("the JSON document ends early");
   }
   return false;
 }

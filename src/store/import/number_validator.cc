@@ -34,28 +34,17 @@ using i18n::phonenumbers::PhoneNumberDesc;
 constexpr int kDescCount = 11;
 const PhoneNumberDesc& DescAt(const PhoneMetadata& m, int i) {
   switch (i) {
-    case 0:
-      return m.general_desc();
-    case 1:
-      return m.premium_rate();
-    case 2:
-      return m.toll_free();
-    case 3:
-      return m.shared_cost();
-    case 4:
-      return m.voip();
-    case 5:
-      return m.personal_number();
-    case 6:
-      return m.pager();
-    case 7:
-      return m.uan();
-    case 8:
-      return m.voicemail();
-    case 9:
-      return m.fixed_line();
-    default:
-      return m.mobile();
+    case 0: return m.general_desc();
+    case 1: return m.premium_rate();
+    case 2: return m.toll_free();
+    case 3: return m.shared_cost();
+    case 4: return m.voip();
+    case 5: return m.personal_number();
+    case 6: return m.pager();
+    case 7: return m.uan();
+    case 8: return m.voicemail();
+    case 9: return m.fixed_line();
+    default: return m.mobile();
   }
 }
 
@@ -222,13 +211,10 @@ std::optional<NumberValidator::National> NumberValidator::NationalNumber(std::st
     if (!(viable_original && !viable_stripped) && !stripped.empty()) {
       switch (region->TestLength(stripped.size())) {
         case Region::Length::kPossible:
-        case Region::Length::kTooLong:
-          nsn.assign(stripped);
-          break;
+        case Region::Length::kTooLong: nsn.assign(stripped); break;
         case Region::Length::kLocalOnly:
         case Region::Length::kTooShort:
-        case Region::Length::kInvalid:
-          break;
+        case Region::Length::kInvalid: break;
       }
     }
   }

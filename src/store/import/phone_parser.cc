@@ -22,17 +22,13 @@ core::Error Problem(std::string problem) {
 
 std::string_view ParseErrorSentence(PhoneNumberUtil::ErrorType error) {
   switch (error) {
-    case PhoneNumberUtil::NO_PARSING_ERROR:
-      return "";
+    case PhoneNumberUtil::NO_PARSING_ERROR: return "";
     case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
       return "unknown country calling code (give the number in +<country code> form)";
-    case PhoneNumberUtil::NOT_A_NUMBER:
-      return "not a phone number";
+    case PhoneNumberUtil::NOT_A_NUMBER: return "not a phone number";
     case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
-    case PhoneNumberUtil::TOO_SHORT_NSN:
-      return "too short to be a phone number";
-    case PhoneNumberUtil::TOO_LONG_NSN:
-      return "too long to be a phone number";
+    case PhoneNumberUtil::TOO_SHORT_NSN: return "too short to be a phone number";
+    case PhoneNumberUtil::TOO_LONG_NSN: return "too long to be a phone number";
   }
   return "not a phone number";
 }
@@ -126,13 +122,9 @@ ParsedPhone Finish(const PhoneNumber& number, std::string region) {
 bool Valid(const PhoneNumber& number, const std::string& nsn, std::string* region) {
   const auto answer = NumberValidator::Get().Check(number.country_code(), nsn);
   switch (answer.verdict) {
-    case NumberValidator::Verdict::kValid:
-      *region = answer.region;
-      return true;
-    case NumberValidator::Verdict::kInvalid:
-      return false;
-    case NumberValidator::Verdict::kUnsupported:
-      return ValidWithRegion(number, region);
+    case NumberValidator::Verdict::kValid: *region = answer.region; return true;
+    case NumberValidator::Verdict::kInvalid: return false;
+    case NumberValidator::Verdict::kUnsupported: return ValidWithRegion(number, region);
   }
   return ValidWithRegion(number, region);
 }

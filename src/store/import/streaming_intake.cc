@@ -14,12 +14,8 @@ engine::IntakeSummary StreamingContactIntake::Read(engine::IntakeFormat format, 
                                                    const ProgressCallback& on_progress) {
   ImportOptions options;
   switch (format) {
-    case engine::IntakeFormat::kCsv:
-      options.format = ImportFormat::kCsv;
-      break;
-    case engine::IntakeFormat::kJson:
-      options.format = ImportFormat::kJson;
-      break;
+    case engine::IntakeFormat::kCsv: options.format = ImportFormat::kCsv; break;
+    case engine::IntakeFormat::kJson: options.format = ImportFormat::kJson; break;
   }
   options.default_region = tenant.default_region;
   options.default_timezone = tenant.default_timezone;

@@ -67,21 +67,16 @@ core::Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string message = fmt::format("SQLite: {} ({})", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), what);
   switch (rc) {
     case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY:
-      return core::MakeError(core::ErrorCode::kConflict, std::move(message));
-    case SQLITE_CONSTRAINT_FOREIGNKEY:
-      return core::MakeError(core::ErrorCode::kNotFound, std::move(message));
-    default:
-      break;
+    case SQLITE_CONSTRAINT_PRIMARYKEY: return core::MakeError(core::ErrorCode::kConflict, std::move(message));
+    case SQLITE_CONSTRAINT_FOREIGNKEY: return core::MakeError(core::ErrorCode::kNotFound, std::move(message));
+    default: break;
   }
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_FULL:
-    case SQLITE_IOERR:
-      return core::MakeError(core::ErrorCode::kUnavailable, std::move(message));
-    default:
-      return core::MakeError(core::ErrorCode::kInternal, std::move(message));
+    case SQLITE_IOERR: return core::MakeError(core::ErrorCode::kUnavailable, std::move(message));
+    default: return core::MakeError(core::ErrorCode::kInternal, std::move(message));
   }
 }
 

@@ -116,8 +116,9 @@ core::Result<std::unique_ptr<sql::SqlDatabase>> OpenSqliteDatabase(const std::st
         return true;
       });
   if (!checkpointer.ok()) return checkpointer.error();
-  auto opened = std::make_unique<SqliteDatabase>(std::move(*catalog), std::move(*writer), std::move(post_to_engine),
-                                                 std::move(*checkpointer), path, options);
+  auto opened =
+      std::make_unique<SqliteDatabase>(std::move(*catalog), std::move(*writer), std::move(post_to_engine),
+                                       std::move(*checkpointer), path, options);
   database->store(opened.get());
   return std::unique_ptr<sql::SqlDatabase>(std::move(opened));
 }

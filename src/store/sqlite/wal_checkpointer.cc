@@ -11,7 +11,8 @@ namespace outdial::store::sqlite {
 core::Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::string& path,
                                                                       const SqliteOptions& options,
                                                                       BetweenWrites between_writes,
-                                                                      std::chrono::milliseconds interval, int nice) {
+                                                                      std::chrono::milliseconds interval,
+                                                                      int nice) {
   auto connection = SqliteConnection::Open(path, options);
   if (!connection.ok()) return connection.error();
   return std::unique_ptr<WalCheckpointer>(
@@ -140,7 +141,7 @@ bool WalCheckpointer::Checkpoint(int64_t& log_frames, int64_t& backfilled) {
   const auto done = static_cast<uint64_t>(backfilled);
   // The count restarts with the WAL; count what this pass copied.
   counters_.pages.fetch_add(done >= last_backfilled_ ? done - last_backfilled_ : done,
-                             std::memory_order_relaxed);
+                            std::memory_order_relaxed);
   last_backfilled_ = done;
   return true;
 }

@@ -84,8 +84,8 @@ class WalCheckpointer {
   const Counters& counters() const { return counters_; }
 
  private:
-  WalCheckpointer(std::unique_ptr<SqliteConnection> connection, std::string path, BetweenWrites between_writes,
-                  std::chrono::milliseconds interval, int nice);
+  WalCheckpointer(std::unique_ptr<SqliteConnection> connection, std::string path,
+                  BetweenWrites between_writes, std::chrono::milliseconds interval, int nice);
   void Run();
   // One pass: a PASSIVE checkpoint when something was committed since the last pass.
   void Tick();

@@ -70,8 +70,7 @@ void SipStack::OnVerdict(SipLeg& leg, const media::Verdict& verdict) {
     case media::VerdictKind::kHuman:
     case media::VerdictKind::kMachine:
     case media::VerdictKind::kFax:
-    case media::VerdictKind::kNotSure:
-      break;
+    case media::VerdictKind::kNotSure: break;
   }
   LegEvent e = Event(LegEventKind::kCpaVerdict, 200);
   e.amd = media::ToAmdResult(verdict.kind);
@@ -80,6 +79,8 @@ void SipStack::OnVerdict(SipLeg& leg, const media::Verdict& verdict) {
 
 // The far end answered (200 OK), reported at once; on a leg with CPA the verdict follows as an
 // event of its own (OnVerdict), so the dead air CPA costs can be measured.
-void SipStack::ReportAnswered(SipLeg& leg) { Post(leg.req.leg, Event(LegEventKind::kAnswered, 200), false); }
+void SipStack::ReportAnswered(SipLeg& leg) {
+  Post(leg.req.leg, Event(LegEventKind::kAnswered, 200), false);
+}
 
 }  // namespace outdial::telephony

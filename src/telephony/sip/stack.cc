@@ -149,15 +149,9 @@ void SipStack::OnCommand(int, void* data, void* arg) {
   std::unique_ptr<SipCommand> cmd(static_cast<SipCommand*>(data));
   auto* self = static_cast<SipStack*>(arg);
   switch (cmd->kind) {
-    case SipCommand::Kind::kOriginate:
-      self->DoOriginate(cmd->request);
-      return;
-    case SipCommand::Kind::kHangup:
-      self->DoHangup(cmd->leg);
-      return;
-    case SipCommand::Kind::kStop:
-      self->DoStop();
-      return;
+    case SipCommand::Kind::kOriginate: self->DoOriginate(cmd->request); return;
+    case SipCommand::Kind::kHangup: self->DoHangup(cmd->leg); return;
+    case SipCommand::Kind::kStop: self->DoStop(); return;
   }
 }
 
@@ -227,16 +221,12 @@ void SipStack::ReportFailed(core::LegId leg, const LegEvent& event) {
 void SipStack::End(SipLeg& leg, LegEnd how, const LegEvent& failure) {
   if (leg.closed) return;  // already ending
   switch (how) {
-    case LegEnd::kFailed:
-      ReportFailed(leg.req.leg, failure);
-      break;
+    case LegEnd::kFailed: ReportFailed(leg.req.leg, failure); break;
     case LegEnd::kEndedRemote:
       ++counters_->legs_ended_remote;
       Post(leg.req.leg, Event(LegEventKind::kEnded, 0), true);
       break;
-    case LegEnd::kHungUp:
-      CountHangup(leg);
-      break;
+    case LegEnd::kHungUp: CountHangup(leg); break;
   }
   leg.closed = true;
   tmr_cancel(&leg.no_response);

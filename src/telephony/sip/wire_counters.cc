@@ -22,36 +22,21 @@ SipMethod RequestMethod(const char* p, size_t n) {
 
 std::string_view ToString(SipMethod method) {
   switch (method) {
-    case SipMethod::kInvite:
-      return "INVITE";
-    case SipMethod::kAck:
-      return "ACK";
-    case SipMethod::kBye:
-      return "BYE";
-    case SipMethod::kCancel:
-      return "CANCEL";
-    case SipMethod::kOptions:
-      return "OPTIONS";
-    case SipMethod::kUpdate:
-      return "UPDATE";
-    case SipMethod::kInfo:
-      return "INFO";
-    case SipMethod::kPrack:
-      return "PRACK";
-    case SipMethod::kRefer:
-      return "REFER";
-    case SipMethod::kNotify:
-      return "NOTIFY";
-    case SipMethod::kSubscribe:
-      return "SUBSCRIBE";
-    case SipMethod::kMessage:
-      return "MESSAGE";
-    case SipMethod::kRegister:
-      return "REGISTER";
-    case SipMethod::kPublish:
-      return "PUBLISH";
-    case SipMethod::kOther:
-      return "other";
+    case SipMethod::kInvite: return "INVITE";
+    case SipMethod::kAck: return "ACK";
+    case SipMethod::kBye: return "BYE";
+    case SipMethod::kCancel: return "CANCEL";
+    case SipMethod::kOptions: return "OPTIONS";
+    case SipMethod::kUpdate: return "UPDATE";
+    case SipMethod::kInfo: return "INFO";
+    case SipMethod::kPrack: return "PRACK";
+    case SipMethod::kRefer: return "REFER";
+    case SipMethod::kNotify: return "NOTIFY";
+    case SipMethod::kSubscribe: return "SUBSCRIBE";
+    case SipMethod::kMessage: return "MESSAGE";
+    case SipMethod::kRegister: return "REGISTER";
+    case SipMethod::kPublish: return "PUBLISH";
+    case SipMethod::kOther: return "other";
   }
   return "other";
 }
@@ -86,8 +71,7 @@ SipMethod MethodOf(const char* p, size_t n) {
     case 9:
       if (Is(p, n, "SUBSCRIBE")) return SipMethod::kSubscribe;
       break;
-    default:
-      break;
+    default: break;
   }
   return SipMethod::kOther;
 }
