@@ -42,7 +42,8 @@ lines=$(wc -l <"$dir/contacts.csv")
 [[ $lines -eq 203 ]] || fail "export should have a header and 202 contacts, has $lines lines"
 grep -q "Doe, Jane" "$dir/contacts.csv" || fail "imported contact missing from the export"
 grep -q "Europe/Berlin" "$dir/contacts.csv" || fail "zone derived from +49 missing"
-"$bin" export --config "$dir/outdial.toml" --campaign 1 --what attempts | head -1 | grep -q "^id,contact_id" || fail "attempts header"
+attempts_header='id,contact_id,campaign_id,agent_id,number,started_at,answered_at,connected_at,ended_at,wrapped_up_at,outcome,reason_code,sip_code,amd_result,disposition,notes'
+"$bin" export --config "$dir/outdial.toml" --campaign 1 --what attempts | head -1 | tr -d '\r' | grep -qx "$attempts_header" || fail "attempts header"
 # Attempts come out by contact, then by start time, from one walk over the campaign (not one query
 # per contact): three attempts written straight into the database, out of order, and one of
 # campaign 2 that must not appear.

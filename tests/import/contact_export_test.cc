@@ -58,7 +58,9 @@ TEST(ContactExport, WritesAttempts) {
   a.number = "+4930123456";
   a.started_at = core::FromEpochMs(1000);
   a.answered_at = core::FromEpochMs(2000);
+  a.connected_at = core::FromEpochMs(2500);
   a.ended_at = core::FromEpochMs(3000);
+  a.wrapped_up_at = core::FromEpochMs(4000);
   a.outcome = core::Outcome::kConnected;
   a.sip_code = 200;
   a.amd = core::AmdResult::kHuman;
@@ -76,11 +78,11 @@ TEST(ContactExport, WritesAttempts) {
   writer.Write(a);
   writer.Write(b);
   EXPECT_EQ(out.str(),
-            "id,contact_id,campaign_id,agent_id,number,started_at,answered_at,ended_at,outcome,reason_code,"
-            "sip_code,"
-            "amd_result,disposition,notes\r\n"
-            "9,42,3,5,+4930123456,1000,2000,3000,connected,,200,human,sale,\"called back, \"\"happy\"\"\"\r\n"
-            "10,,,,+4930123457,5000,,,busy,CUSTOMER_BUSY,486,,,\r\n");
+            "id,contact_id,campaign_id,agent_id,number,started_at,answered_at,connected_at,ended_at,"
+            "wrapped_up_at,outcome,reason_code,sip_code,amd_result,disposition,notes\r\n"
+            "9,42,3,5,+4930123456,1000,2000,2500,3000,4000,connected,,200,human,sale,"
+            "\"called back, \"\"happy\"\"\"\r\n"
+            "10,,,,+4930123457,5000,,,,,busy,CUSTOMER_BUSY,486,,,\r\n");
 }
 
 TEST(ContactExport, AnExportImportsBackAsTheSameContacts) {

@@ -120,6 +120,16 @@ class StoreContract : public ::testing::TestWithParam<BackendFactory> {
     return a;
   }
 
+  // An attempt's four moments as "answered connected ended wrapped_up" in epoch ms, "-" for none.
+  static std::string Moments(const engine::AttemptRecord& a) {
+    std::string out;
+    for (const auto* moment : {&a.answered_at, &a.connected_at, &a.ended_at, &a.wrapped_up_at}) {
+      if (!out.empty()) out += ' ';
+      out += *moment ? std::to_string(core::ToEpochMs(**moment)) : "-";
+    }
+    return out;
+  }
+
   std::unique_ptr<Backend> backend_;
   OpenedStore opened_;
   engine::Catalog* db_ = nullptr;
@@ -476,9 +486,11 @@ TEST_P(StoreContract, CommitsAreDurableAcrossReopen) {
   batch.audit.push_back({FromEpochMs(kT0), t.id, core::AgentId{7}, "accept", "offer=3 contact=1"});
   ASSERT_TRUE(CommitAndWait(std::move(batch)).ok());
 
-  // The attempt ends: same id, replaced.
+  // The attempt ends and is wrapped up: same id, replaced, with the four moments of the call.
   a.answered_at = FromEpochMs(kT0 + 5000);
+  a.connected_at = FromEpochMs(kT0 + 6500);
   a.ended_at = FromEpochMs(kT0 + 65000);
+  a.wrapped_up_at = FromEpochMs(kT0 + 80000);
   a.outcome = core::Outcome::kConnected;
   a.sip_code = 200;
   a.amd = core::AmdResult::kHuman;
@@ -507,7 +519,9 @@ TEST_P(StoreContract, CommitsAreDurableAcrossReopen) {
   EXPECT_EQ(got.agent_id, core::AgentId{7});
   EXPECT_EQ(got.number, rows[0].contact.phones[0].number);
   EXPECT_EQ(core::ToEpochMs(*got.answered_at), kT0 + 5000);
+  EXPECT_EQ(core::ToEpochMs(*got.connected_at), kT0 + 6500);
   EXPECT_EQ(core::ToEpochMs(*got.ended_at), kT0 + 65000);
+  EXPECT_EQ(core::ToEpochMs(*got.wrapped_up_at), kT0 + 80000);
   EXPECT_EQ(got.outcome, core::Outcome::kConnected);
   EXPECT_FALSE(got.reason.has_value());
   EXPECT_EQ(got.sip_code, 200);
@@ -515,6 +529,16 @@ TEST_P(StoreContract, CommitsAreDurableAcrossReopen) {
   EXPECT_EQ(got.disposition, "sale");
   EXPECT_EQ(got.notes, "Renewed for 2 years");
   EXPECT_EQ(db_->ListDnc(t.id, "tenant", 10, "")->items.size(), 1u);
+  if (!backend_->IsSql()) return;
+  // The export's walk reads the same row.
+  std::vector<std::string> walked;
+  ASSERT_TRUE(sql_->ForEachAttempt(t.id, c.id,
+                                   [&](const engine::AttemptRecord& rec) -> core::Result<void> {
+                                     walked.push_back(Moments(rec));
+                                     return core::Ok{};
+                                   })
+                  .ok());
+  EXPECT_EQ(walked, std::vector<std::string>{Moments(a)});
 }
 
 TEST_P(StoreContract, CallbacksComeInCommitOrderAndAFailingBatchFailsAlone) {
@@ -948,6 +972,24 @@ void WipeSchema(sql::Connection& db) {
   ASSERT_TRUE(db.Exec("DELETE FROM sqlite_sequence; PRAGMA foreign_keys=ON").ok());
 }
 
+// Tenant 1 and its campaign 1, as an outdial of schema version 1 wrote them.
+void InsertVersionOneCampaign(sql::Connection& db) {
+  core::TenantSettings ts;
+  ts.name = "old";
+  core::CampaignSettings cs;
+  cs.name = "Renewals";
+  cs.mode = core::CampaignMode::kPreviewStandard;
+  sql::Query tenant(db, "INSERT INTO tenants (name, settings, created_at) VALUES ($1, $2, 0)");
+  tenant.BindAll(ts.name, core::TenantSettingsToJson(ts).dump());
+  ASSERT_TRUE(tenant.Run().ok());
+  sql::Query campaign(
+      db,
+      "INSERT INTO campaigns (tenant_id, settings, status, created_at, updated_at) VALUES (1, $1, "
+      "'running', 0, 0)");
+  campaign.Bind(core::CampaignSettingsToJson(cs).dump());
+  ASSERT_TRUE(campaign.Run().ok());
+}
+
 // A database that an older outdial wrote (schema version 1: numbers in a table of their own) keeps
 // everything through the upgrade to the numbers in the contact's row (migration 2; SQLite rebuilds
 // the contacts table): every number in order with its counts, the ids, the attempts that
@@ -962,20 +1004,7 @@ TEST_P(StoreContract, UpgradeFromVersionOneKeepsNumbersIdsAndAttempts) {
     WipeSchema(db);
     ASSERT_TRUE(sql::Migrate(db, backend_->Migrations().first(1)).ok());
     ASSERT_EQ(*sql::SchemaVersion(db), 1);
-    core::TenantSettings ts;
-    ts.name = "old";
-    core::CampaignSettings cs;
-    cs.name = "Renewals";
-    cs.mode = core::CampaignMode::kPreviewStandard;
-    sql::Query tenant(db, "INSERT INTO tenants (name, settings, created_at) VALUES ($1, $2, 0)");
-    tenant.BindAll(ts.name, core::TenantSettingsToJson(ts).dump());
-    ASSERT_TRUE(tenant.Run().ok());
-    sql::Query campaign(
-        db,
-        "INSERT INTO campaigns (tenant_id, settings, status, created_at, updated_at) VALUES (1, $1, "
-        "'running', 0, 0)");
-    campaign.Bind(core::CampaignSettingsToJson(cs).dump());
-    ASSERT_TRUE(campaign.Run().ok());
+    InsertVersionOneCampaign(db);
     ASSERT_TRUE(db.Exec("INSERT INTO contacts (id, campaign_id, name, timezone, priority, fields, state, "
                         "attempts_made, next_eligible_at, last_outcome, callback, callback_agent) VALUES "
                         "(5, 1, 'Ann', 'America/Chicago', 3, '[[\"plan\",\"gold\"]]', 'scheduled', 2, 1000, "
@@ -1032,6 +1061,50 @@ TEST_P(StoreContract, UpgradeFromVersionOneKeepsNumbersIdsAndAttempts) {
   auto added = Insert(core::TenantId{1}, core::CampaignId{1}, 1);
   ASSERT_EQ(added.size(), 1u);
   EXPECT_GT(added[0].contact.id.value, 9u);  // ids are never reused
+}
+
+// Before migration 3 an attempt had no connected_at or wrapped_up_at: the answer was reported
+// with the CPA verdict, and the wrap-up overwrote ended_at. The upgrade derives what the old
+// columns tell honestly (connected calls, wrapped-up calls) and leaves the rest NULL.
+TEST_P(StoreContract, UpgradeFromVersionTwoDerivesConnectedAndWrappedUpTimes) {
+  if (!backend_->IsSql()) GTEST_SKIP() << "not a SQL store";
+  Close();
+  {
+    auto conn = backend_->Connect();
+    ASSERT_TRUE(conn.ok());
+    sql::Connection& db = **conn;
+    WipeSchema(db);
+    ASSERT_TRUE(sql::Migrate(db, backend_->Migrations().first(1)).ok());
+    InsertVersionOneCampaign(db);
+    ASSERT_TRUE(db.Exec("INSERT INTO contacts (id, campaign_id, name, timezone, priority, fields, state, "
+                        "attempts_made, next_eligible_at, last_outcome, callback, callback_agent) VALUES "
+                        "(5, 1, 'Ann', '', 0, '[]', 'done', 6, 0, 'connected', 0, NULL)")
+                    .ok());
+    ASSERT_TRUE(sql::Migrate(db, backend_->Migrations().first(2)).ok());
+    ASSERT_EQ(*sql::SchemaVersion(db), 2);
+    // started_at, answered_at, ended_at, outcome, sip_code, disposition.
+    ASSERT_TRUE(db.Exec("INSERT INTO attempts (id, tenant_id, campaign_id, contact_id, agent_id, number, "
+                        "started_at, answered_at, ended_at, outcome, sip_code, disposition, notes) VALUES "
+                        // connected, wrapped up: ended_at is the wrap-up's time
+                        "(81, 1, 1, 5, 7, '+12015550001', 100, 1000, 5000, 'connected', 0, 'sale', ''), "
+                        // a machine put through to the agent, wrapped up
+                        "(82, 1, 1, 5, 7, '+12015550001', 200, 2000, 9000, 'machine', 0, 'left_msg', ''), "
+                        // a machine put through, ended but not wrapped up when the old build stopped
+                        "(83, 1, 1, 5, 7, '+12015550001', 300, 3000, 3100, 'machine', 0, '', ''), "
+                        // a machine that CPA hung up (the answer's 200): never connected
+                        "(84, 1, 1, 5, 7, '+12015550001', 400, 4000, 4000, 'machine', 200, '', ''), "
+                        "(85, 1, 1, 5, 7, '+12015550001', 500, 5000, 5000, 'fax', 200, '', ''), "
+                        "(86, 1, 1, 5, 7, '+12015550001', 600, NULL, 700, 'busy', 486, '', '')")
+                    .ok());
+  }
+  Reopen();  // migrates to the latest version
+  auto ann = db_->GetContact(core::TenantId{1}, core::ContactId{5});
+  ASSERT_TRUE(ann.ok()) << ann.error().message;
+  std::vector<std::string> moments;  // "id: answered connected ended wrapped_up"
+  for (const auto& a : ann->attempts) moments.push_back(std::to_string(a.id.value) + ": " + Moments(a));
+  EXPECT_EQ(moments, (std::vector<std::string>{"81: 1000 1000 5000 5000", "82: 2000 2000 9000 9000",
+                                               "83: 3000 3000 3100 -", "84: 4000 - 4000 -",
+                                               "85: 5000 - 5000 -", "86: - - 700 -"}));
 }
 
 std::vector<BackendFactory> Backends() {

@@ -99,8 +99,8 @@ void ContactCsvWriter::Write(const core::Contact& contact, std::string_view time
 }
 
 AttemptCsvWriter::AttemptCsvWriter(std::ostream& out) : out_(out) {
-  out_ << "id,contact_id,campaign_id,agent_id,number,started_at,answered_at,ended_at,outcome,reason_code,"
-          "sip_code,amd_result,disposition,notes\r\n";
+  out_ << "id,contact_id,campaign_id,agent_id,number,started_at,answered_at,connected_at,ended_at,"
+          "wrapped_up_at,outcome,reason_code,sip_code,amd_result,disposition,notes\r\n";
 }
 
 void AttemptCsvWriter::Write(const engine::AttemptRecord& attempt) {
@@ -114,10 +114,11 @@ void AttemptCsvWriter::Write(const engine::AttemptRecord& attempt) {
   out_ << ',';
   WriteCsvField(out_, attempt.number);
   out_ << ',' << core::ToEpochMs(attempt.started_at) << ',';
-  if (attempt.answered_at) out_ << core::ToEpochMs(*attempt.answered_at);
-  out_ << ',';
-  if (attempt.ended_at) out_ << core::ToEpochMs(*attempt.ended_at);
-  out_ << ',';
+  for (const auto* moment :
+       {&attempt.answered_at, &attempt.connected_at, &attempt.ended_at, &attempt.wrapped_up_at}) {
+    if (*moment) out_ << core::ToEpochMs(**moment);
+    out_ << ',';
+  }
   if (attempt.outcome) out_ << core::ToString(*attempt.outcome);
   out_ << ',';
   if (attempt.reason) out_ << core::ToString(*attempt.reason);

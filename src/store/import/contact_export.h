@@ -46,7 +46,8 @@ class ContactCsvWriter {
 };
 
 // API.md "An attempt": id, contact_id, campaign_id, agent_id, number, started_at, answered_at,
-// ended_at, outcome, reason_code, sip_code, amd_result, disposition, notes; absent values are empty.
+// connected_at, ended_at, wrapped_up_at, outcome, reason_code, sip_code, amd_result, disposition,
+// notes; absent values are empty.
 class AttemptCsvWriter {
  public:
   explicit AttemptCsvWriter(std::ostream& out);  // writes the header row

@@ -37,8 +37,8 @@ inline constexpr std::string_view kCampaignColumns =
 core::Result<engine::CampaignRow> ReadCampaign(const Query& q);
 
 inline constexpr std::string_view kAttemptColumns =
-    "id, tenant_id, campaign_id, contact_id, agent_id, number, started_at, answered_at, ended_at, outcome, "
-    "reason, sip_code, amd, disposition, notes";
+    "id, tenant_id, campaign_id, contact_id, agent_id, number, started_at, answered_at, connected_at, "
+    "ended_at, wrapped_up_at, outcome, reason, sip_code, amd, disposition, notes";
 engine::AttemptRecord ReadAttempt(const Query& q);
 
 inline constexpr std::string_view kDncColumns = "tenant_id, list, number, added_at, source";

@@ -79,14 +79,20 @@ engine::AttemptRecord ReadAttempt(const Query& q) {
   a.agent_id = core::AgentId{static_cast<uint64_t>(q.Int(4))};
   a.number = q.String(5);
   a.started_at = core::FromEpochMs(q.Int(6));
-  if (!q.IsNull(7)) a.answered_at = core::FromEpochMs(q.Int(7));
-  if (!q.IsNull(8)) a.ended_at = core::FromEpochMs(q.Int(8));
-  if (!q.IsNull(9)) a.outcome = core::OutcomeFromString(q.Text(9));
-  if (!q.IsNull(10)) a.reason = core::ReasonCodeFromString(q.Text(10));
-  a.sip_code = static_cast<int>(q.Int(11));
-  if (!q.IsNull(12)) a.amd = AmdFromString(q.Text(12));
-  a.disposition = q.String(13);
-  a.notes = q.String(14);
+  // The four moments of a call (engine/store.h), each NULL when it did not happen.
+  const auto moment = [&q](int column, std::optional<core::TimePoint>& out) {
+    if (!q.IsNull(column)) out = core::FromEpochMs(q.Int(column));
+  };
+  moment(7, a.answered_at);
+  moment(8, a.connected_at);
+  moment(9, a.ended_at);
+  moment(10, a.wrapped_up_at);
+  if (!q.IsNull(11)) a.outcome = core::OutcomeFromString(q.Text(11));
+  if (!q.IsNull(12)) a.reason = core::ReasonCodeFromString(q.Text(12));
+  a.sip_code = static_cast<int>(q.Int(13));
+  if (!q.IsNull(14)) a.amd = AmdFromString(q.Text(14));
+  a.disposition = q.String(15);
+  a.notes = q.String(16);
   return a;
 }
 

@@ -74,22 +74,21 @@ Result<void> WriteContactRecord(Connection& db, const engine::ContactRecord& c) 
 namespace {
 
 Result<void> WriteAttempt(Connection& db, const engine::AttemptRecord& a) {
-  Query q(
-      db,
-      "INSERT INTO attempts (id, tenant_id, campaign_id, contact_id, agent_id, number, started_at, "
-      "answered_at, "
-      "ended_at, outcome, reason, sip_code, amd, disposition, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-      "$9, "
-      "$10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO UPDATE SET agent_id = excluded.agent_id, number = "
-      "excluded.number, answered_at = excluded.answered_at, ended_at = excluded.ended_at, outcome = "
-      "excluded.outcome, reason = excluded.reason, sip_code = excluded.sip_code, amd = excluded.amd, "
-      "disposition = excluded.disposition, notes = excluded.notes");
+  Query q(db,
+          "INSERT INTO attempts (id, tenant_id, campaign_id, contact_id, agent_id, number, started_at, "
+          "answered_at, connected_at, ended_at, wrapped_up_at, outcome, reason, sip_code, amd, disposition, "
+          "notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
+          "ON CONFLICT (id) DO UPDATE SET agent_id = excluded.agent_id, number = excluded.number, "
+          "answered_at = excluded.answered_at, connected_at = excluded.connected_at, "
+          "ended_at = excluded.ended_at, wrapped_up_at = excluded.wrapped_up_at, outcome = excluded.outcome, "
+          "reason = excluded.reason, sip_code = excluded.sip_code, amd = excluded.amd, "
+          "disposition = excluded.disposition, notes = excluded.notes");
   q.BindAll(a.id.value, a.tenant_id.value, a.campaign_id.value, a.contact_id.value, a.agent_id.value,
             a.number, core::ToEpochMs(a.started_at));
   auto ms = [](const std::optional<core::TimePoint>& t) {
     return t ? std::optional<int64_t>(core::ToEpochMs(*t)) : std::nullopt;
   };
-  q.Bind(ms(a.answered_at)).Bind(ms(a.ended_at));
+  q.Bind(ms(a.answered_at)).Bind(ms(a.connected_at)).Bind(ms(a.ended_at)).Bind(ms(a.wrapped_up_at));
   BindName(q, a.outcome);
   BindName(q, a.reason);
   q.Bind(a.sip_code);
