@@ -972,8 +972,12 @@ void WipeSchema(sql::Connection& db) {
   ASSERT_TRUE(db.Exec("DELETE FROM sqlite_sequence; PRAGMA foreign_keys=ON").ok());
 }
 
-// Tenant 1 and its campaign 1, as an outdial of schema version 1 wrote them.
-void InsertVersionOneCampaign(sql::Connection& db) {
+// Empties the test's database and gives it schema version 1 with tenant 1 and its campaign 1, as
+// an older outdial wrote them.
+void StartVersionOneDatabase(sql::Connection& db, std::span<const sql::Migration> migrations) {
+  WipeSchema(db);
+  ASSERT_TRUE(sql::Migrate(db, migrations.first(1)).ok());
+  ASSERT_EQ(*sql::SchemaVersion(db), 1);
   core::TenantSettings ts;
   ts.name = "old";
   core::CampaignSettings cs;
@@ -1001,10 +1005,7 @@ TEST_P(StoreContract, UpgradeFromVersionOneKeepsNumbersIdsAndAttempts) {
     auto conn = backend_->Connect();
     ASSERT_TRUE(conn.ok());
     sql::Connection& db = **conn;
-    WipeSchema(db);
-    ASSERT_TRUE(sql::Migrate(db, backend_->Migrations().first(1)).ok());
-    ASSERT_EQ(*sql::SchemaVersion(db), 1);
-    InsertVersionOneCampaign(db);
+    StartVersionOneDatabase(db, backend_->Migrations());
     ASSERT_TRUE(db.Exec("INSERT INTO contacts (id, campaign_id, name, timezone, priority, fields, state, "
                         "attempts_made, next_eligible_at, last_outcome, callback, callback_agent) VALUES "
                         "(5, 1, 'Ann', 'America/Chicago', 3, '[[\"plan\",\"gold\"]]', 'scheduled', 2, 1000, "
@@ -1073,9 +1074,7 @@ TEST_P(StoreContract, UpgradeFromVersionTwoDerivesConnectedAndWrappedUpTimes) {
     auto conn = backend_->Connect();
     ASSERT_TRUE(conn.ok());
     sql::Connection& db = **conn;
-    WipeSchema(db);
-    ASSERT_TRUE(sql::Migrate(db, backend_->Migrations().first(1)).ok());
-    InsertVersionOneCampaign(db);
+    StartVersionOneDatabase(db, backend_->Migrations());
     ASSERT_TRUE(db.Exec("INSERT INTO contacts (id, campaign_id, name, timezone, priority, fields, state, "
                         "attempts_made, next_eligible_at, last_outcome, callback, callback_agent) VALUES "
                         "(5, 1, 'Ann', '', 0, '[]', 'done', 6, 0, 'connected', 0, NULL)")
