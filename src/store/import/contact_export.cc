@@ -17,8 +17,9 @@ bool CollidesWithFormat(std::string_view name) {
       "id",          "campaign_id", "name",          "timezone",
       "priority",    "state",       "attempts_made", "next_eligible_at",
       "last_outcome"};
-  if (kReserved.count(lower) > 0 || lower.rfind("field:", 0) == 0 || lower.rfind("phone", 0) == 0)
+  if (kReserved.count(lower) > 0 || lower.rfind("field:", 0) == 0 || lower.rfind("phone", 0) == 0) {
     return true;
+  }
   // The importer trims header names: a name with outer spaces would not come back as written.
   return name.empty() || name.front() == ' ' || name.back() == ' ' || name.front() == '\t' ||
          name.back() == '\t';

@@ -25,8 +25,9 @@ int64_t WallNowMs() {
 }
 
 Result<void> AsConflict(Result<void> r, std::string_view message) {
-  if (!r.ok() && r.error().code == ErrorCode::kConflict)
+  if (!r.ok() && r.error().code == ErrorCode::kConflict) {
     return MakeError(ErrorCode::kConflict, std::string(message));
+  }
   return r;
 }
 
@@ -61,9 +62,10 @@ Result<CampaignRow> ReadCampaign(const Query& q) {
   if (!settings.ok()) return settings.error();
   row.settings = std::move(*settings);
   auto status = core::CampaignStatusFromString(q.Text(3));
-  if (!status)
+  if (!status) {
     return MakeError(ErrorCode::kInternal,
                      fmt::format("stored campaign {} has an unknown status", row.id.value));
+  }
   row.status = *status;
   row.created_at = core::FromEpochMs(q.Int(4));
   row.updated_at = core::FromEpochMs(q.Int(5));
@@ -108,8 +110,9 @@ Result<void> ReadContactColumns(const Query& q, core::Contact& c) {
   c.priority = static_cast<uint8_t>(q.Int(4));
   if (auto r = ParseFields(q.Text(5), c.fields); !r.ok()) return r;
   auto state = ContactStateFromString(q.Text(6));
-  if (!state)
+  if (!state) {
     return MakeError(ErrorCode::kInternal, fmt::format("stored contact {} has an unknown state", c.id.value));
+  }
   c.state = *state;
   c.attempts_made = static_cast<uint16_t>(q.Int(7));
   c.next_eligible_at = core::FromEpochMs(q.Int(8));
@@ -133,9 +136,10 @@ Result<void> ReadContactPage(Connection& db, core::CampaignId campaign, int64_t 
   static const std::string kInState =
       std::string(kContactSelect) + "WHERE campaign_id = $1 AND state = $4 AND id > $2 ORDER BY id LIMIT $3";
   auto row = [&](const Query& q) { return ReadContactRow(q, out.emplace_back()); };
-  if (state)
+  if (state) {
     return ForEachRow(db, kInState, row, campaign.value, after, static_cast<int64_t>(limit),
                       core::ToString(*state));
+  }
   return ForEachRow(db, kAll, row, campaign.value, after, static_cast<int64_t>(limit));
 }
 

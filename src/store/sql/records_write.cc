@@ -66,8 +66,9 @@ Result<void> WriteContactRecord(Connection& db, const engine::ContactRecord& c) 
     q.Bind(counts);
   }
   OD_TRY(q.Run());
-  if (q.Changes() == 0)
+  if (q.Changes() == 0) {
     return MakeError(ErrorCode::kNotFound, fmt::format("No such contact {}.", c.id.value));
+  }
   return Ok{};
 }
 
