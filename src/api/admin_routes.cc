@@ -29,8 +29,9 @@ core::Result<std::pair<std::string, std::string>> Credentials(const Json& j, con
   };
   std::string username = str("username");
   std::string password = str("password");
-  if (!problems.empty())
+  if (!problems.empty()) {
     return Error{ErrorCode::kValidationFailed, "The request is not valid.", std::move(problems)};
+  }
   return std::make_pair(username, password);
 }
 
@@ -128,7 +129,7 @@ void Login(ApiContext& api, const Json& b, Reply reply) {
   if (!creds.ok()) Append(problems, creds.error());
   if (!problems.empty()) return reply(NotValid("The login is not valid.", std::move(problems)));
   api.sessions.Login(b["tenant"].get<std::string>(), creds->first, creds->second,
-                     [reply = std::move(reply)](core::Result<SessionService::LoggedIn> in) {
+                     [reply = std::move(reply)](const core::Result<SessionService::LoggedIn>& in) {
                        reply(Answer(in, 200, [](const SessionService::LoggedIn& s) {
                          return Json{{"token", s.token},
                                      {"expires_at", core::ToEpochMs(s.session.expires_at)},
@@ -181,8 +182,8 @@ void AddAdminRoutes(RouteTable& table, ApiContext& api) {
             }));
   table.Add("POST", "logout", {Role::kAdmin, Role::kSupervisor, Role::kAgent},
             [&api](const RouteCall& c, Reply reply) {
-              api.sessions.Logout(c.principal,
-                                  [reply = std::move(reply)](core::Result<void> r) { reply(Answer(r)); });
+              api.sessions.Logout(
+                  c.principal, [reply = std::move(reply)](const core::Result<void>& r) { reply(Answer(r)); });
             });
   table.Add("POST", "tenants", {Role::kSystem},
             Sync([&api](const RouteCall& c) { return CreateTenant(api, c.body); }));

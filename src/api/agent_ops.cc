@@ -36,16 +36,18 @@ std::optional<uint64_t> ParseIdText(std::string_view text) {
 std::optional<uint64_t> ParseId(const nlohmann::json& value) {
   if (value.is_string()) return ParseIdText(value.get_ref<const std::string&>());
   if (value.is_number_unsigned() && value.get<uint64_t>() != 0) return value.get<uint64_t>();
-  if (value.is_number_integer() && value.get<int64_t>() > 0)
+  if (value.is_number_integer() && value.get<int64_t>() > 0) {
     return static_cast<uint64_t>(value.get<int64_t>());
+  }
   return std::nullopt;
 }
 
 core::Result<AgentOp> ParseSetState(const nlohmann::json& body) {
   AgentOp op;
   op.kind = AgentOpKind::kSetState;
-  if (!body.contains("state") || !body["state"].is_string())
+  if (!body.contains("state") || !body["state"].is_string()) {
     return Invalid("state", "must be \"available\" or \"idle\"");
+  }
   const auto& state = body["state"].get_ref<const std::string&>();
   if (state == "available") {
     op.state = core::AgentState::kAvailable;
@@ -139,7 +141,7 @@ core::Result<AgentOp> ParseWsOp(std::string_view name, const nlohmann::json& bod
 }
 
 void RunAgentOp(engine::Dialer& dialer, core::AgentId agent, const AgentOp& op,
-                std::function<void(core::Result<nlohmann::json>)> done) {
+                const std::function<void(core::Result<nlohmann::json>)>& done) {
   auto plain = [done](const engine::ActionResult& r) {
     if (!r.ok()) return done(r.error());
     nlohmann::json j = nlohmann::json::object();
@@ -165,8 +167,9 @@ void RunAgentOp(engine::Dialer& dialer, core::AgentId agent, const AgentOp& op,
       dialer.PreviewRequest(agent, op.campaign, [&dialer, agent, done](const engine::ActionResult& r) {
         if (!r.ok()) return done(r.error());
         auto snap = dialer.Snapshot(agent);
-        if (snap && snap->offer && snap->offer->offer_id == r->offer_id)
+        if (snap && snap->offer && snap->offer->offer_id == r->offer_id) {
           return done(EventToJson(*snap->offer));
+        }
         // The offer closed at once (a timeout of 0 with action accept): answer with its id.
         done(nlohmann::json{{"offer_id", r->offer_id.str()}});
       });

@@ -54,6 +54,6 @@ core::Result<AgentOp> ParseWrapUp(core::CallId call, const nlohmann::json& body)
 // Engine thread. The JSON is what the REST call answers (and the ack carries as `result`):
 // set_state → the agent snapshot, preview_request → the offer, others → {offer_id?, call_id?}.
 void RunAgentOp(engine::Dialer& dialer, core::AgentId agent, const AgentOp& op,
-                std::function<void(core::Result<nlohmann::json>)> done);
+                const std::function<void(core::Result<nlohmann::json>)>& done);
 
 }  // namespace outdial::api

@@ -3,7 +3,7 @@
 namespace outdial::api {
 
 ApiContext::ApiContext(ApiDeps d, ApiOptions o)
-    : deps(d),
+    : deps(std::move(d)),
       options(std::move(o)),
       engine(deps.post),
       principals(deps.catalog, deps.clock, options.system_token),

@@ -20,7 +20,7 @@ Stored ReadAndStore(ApiContext& api, const Principal& p, core::CampaignId id, co
                     const engine::ContactIntake::ProgressCallback& on_progress, uint64_t generation) {
   engine::IntakeFormat format = IsCsvBody(req) ? engine::IntakeFormat::kCsv : engine::IntakeFormat::kJson;
   // The body is in memory already; handing it out in slices lets the progress count bytes.
-  constexpr size_t kSlice = 256 * 1024;
+  constexpr size_t kSlice = size_t{256} * 1024;
   size_t offset = 0;
   auto next_chunk = [&]() -> std::string_view {
     std::string_view slice = std::string_view(req.body).substr(offset).substr(0, kSlice);
@@ -45,15 +45,17 @@ Stored ReadAndStore(ApiContext& api, const Principal& p, core::CampaignId id, co
   });
   if (summary.fatal_error) {
     core::Error e = std::move(*summary.fatal_error);
-    if (e.code != core::ErrorCode::kInternal)
+    if (e.code != core::ErrorCode::kInternal) {
       e.code = core::ErrorCode::kValidationFailed;  // an unreadable list is the client's
+    }
     return {ErrorResponse(e)};
   }
   size_t accepted = rows.size();
   if (auto r = api.contacts.Add(p.tenant, id, rows); !r.ok()) return {ErrorResponse(r.error())};
   Json errors = Json::array();
-  for (const auto& e : summary.errors)
+  for (const auto& e : summary.errors) {
     errors.push_back({{"row", e.row}, {"field", e.field}, {"problem", e.problem}});
+  }
   Json body = {{"accepted", accepted}, {"rejected", summary.rejected}, {"errors", errors}};
   if (summary.error_count > summary.errors.size()) body["errors_total"] = summary.error_count;
   return {JsonResponse(200, body), accepted};
@@ -71,8 +73,9 @@ HttpResponse ImportContacts(ApiContext& api, const Principal& p, core::CampaignI
   const uint64_t generation = api.imports.Start(id.value, req.body.size(), core::ToEpochMs(api.Now()));
   core::TimePoint last_log = api.Now();
   auto log_status = [&] {
-    if (auto s = api.imports.Get(id.value); s && s->generation == generation)
+    if (auto s = api.imports.Get(id.value); s && s->generation == generation) {
       spdlog::info("{}", ImportTracker::LogLine(id.value, *s));
+    }
   };
   log_status();
   auto on_progress = [&](const engine::IntakeProgress& progress) {

@@ -32,8 +32,9 @@ void EventsSession::SendAck(const Json& ref, const core::Result<Json>& result) {
     ack["result"] = *result;
   } else {
     Json details = Json::array();
-    for (const auto& d : result.error().details)
+    for (const auto& d : result.error().details) {
       details.push_back({{"field", d.field}, {"problem", d.problem}});
+    }
     ack["error"] = {{"code", std::string(core::ToString(result.error().code))},
                     {"message", result.error().message},
                     {"details", details}};
@@ -60,7 +61,7 @@ void EventsSession::OnText(std::string text) {
   }
   if (principal_.role != engine::Role::kAgent) return SendAck(ref, Forbidden());
   auto self = shared_from_this();
-  api_.RunOpThen(principal_, *op, [self, ref](core::Result<Json> r) { self->SendAck(ref, r); });
+  api_.RunOpThen(principal_, *op, [self, ref](const core::Result<Json>& r) { self->SendAck(ref, r); });
 }
 
 void EventsSession::OnBinary() {

@@ -331,20 +331,23 @@ core::Result<void> HttpServer::Start() {
   } catch (const std::exception&) {
     port = -1;
   }
-  if (port < 0 || port > 65535)
+  if (port < 0 || port > 65535) {
     return core::MakeError(core::ErrorCode::kValidationFailed, "server.listen has a bad port");
+  }
   beast::error_code ec;
   auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
-  if (ec)
+  if (ec) {
     return core::MakeError(core::ErrorCode::kValidationFailed, "server.listen has a bad address: " + host);
+  }
   tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
   auto& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
+  if (ec) {
     return core::MakeError(core::ErrorCode::kUnavailable, "cannot listen on " + listen + ": " + ec.message());
+  }
   asio::co_spawn(impl_->io, impl_->Accept(), asio::detached);
   for (int i = 0; i < std::max(1, impl_->options.threads); ++i) {
     impl_->threads.emplace_back([this] { impl_->io.run(); });

@@ -64,10 +64,10 @@ class HttpServer {
  public:
   struct Options {
     std::string listen = "127.0.0.1:8080";
-    size_t max_body_bytes = 10 * 1024 * 1024;
+    size_t max_body_bytes = size_t{10} * 1024 * 1024;
     int threads = 1;
     size_t ws_queue_limit = 1024;  // queued frames per WebSocket before it is dropped
-    size_t ws_max_frame_bytes = 64 * 1024;
+    size_t ws_max_frame_bytes = size_t{64} * 1024;
   };
   struct Counters {
     std::atomic<int64_t> ws_open{0};

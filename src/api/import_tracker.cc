@@ -57,10 +57,12 @@ std::string ImportTracker::LogLine(uint64_t campaign, const Status& s) {
       "import campaign={} state={} phase={} rows_read={} accepted={} rejected={} bytes_read={} "
       "bytes_total={}",
       campaign, ToString(s.state), s.phase, s.rows_read, s.accepted, s.rejected, s.bytes_read, s.bytes_total);
-  if (s.bytes_total > 0)
+  if (s.bytes_total > 0) {
     line += fmt::format(" percent={}", std::min<uint64_t>(100, s.bytes_read * 100 / s.bytes_total));
-  if (s.finished_at != 0)
+  }
+  if (s.finished_at != 0) {
     line += fmt::format(" seconds={:.1f}", static_cast<double>(s.finished_at - s.started_at) / 1000);
+  }
   if (!s.error.empty()) line += fmt::format(" error=\"{}\"", s.error);
   return line;
 }

@@ -159,8 +159,9 @@ std::string Metrics::Render(const EngineFigures& e, const ServerFigures& s) {
       {"tenant_limit_refusals", c.tenant_limit_refusals},
       {"datacenter_limit_refusals", c.datacenter_limit_refusals},
       {"store_failures", c.store_failures}};
-  for (const auto& [name, value] : totals)
+  for (const auto& [name, value] : totals) {
     m.engine_totals.Add({{"event", name}}).Set(static_cast<double>(value));
+  }
   m.active_calls.Add({{"scope", "datacenter"}}).Set(static_cast<double>(e.datacenter_active_calls));
   m.call_limit.Add({{"scope", "datacenter"}}).Set(static_cast<double>(e.datacenter_limit));
   for (const auto& t : e.tenants) {

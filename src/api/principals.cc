@@ -24,8 +24,9 @@ core::Result<Principal> Principals::ForToken(std::string_view token) {
   {
     std::lock_guard lock(mutex_);
     if (auto it = cache_.find(hash); it != cache_.end()) {
-      if (it->second.fresh_until > steady_now && it->second.session_expires > clock_.Now())
+      if (it->second.fresh_until > steady_now && it->second.session_expires > clock_.Now()) {
         return it->second.principal;
+      }
       cache_.erase(it);
     }
     generation = generation_;

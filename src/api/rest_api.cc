@@ -14,13 +14,13 @@ struct RestApi::Impl {
   ApiContext api;
   RouteTable routes;  // /api/v1/…, built once here and read-only afterwards
 
-  Impl(ApiDeps d, ApiOptions o) : api(d, std::move(o)) {
+  Impl(ApiDeps d, ApiOptions o) : api(std::move(d), std::move(o)) {
     AddAdminRoutes(routes, api);
     AddCampaignRoutes(routes, api);
     AddAgentRoutes(routes, api);
   }
 
-  void Handle(HttpRequest req, Reply reply) {
+  void Handle(const HttpRequest& req, Reply reply) {
     auto started = std::chrono::steady_clock::now();
     Reply counted = [this, reply = std::move(reply), method = req.method, target = req.target,
                      started](HttpResponse r) {
@@ -41,19 +41,20 @@ struct RestApi::Impl {
     if (s.size() == 1 && s[0] == "healthz" && req.method == "GET") {
       return counted(JsonResponse(200, {{"status", "ok"}, {"version", api.options.version}}));
     }
-    if (s.size() == 1 && s[0] == "metrics" && req.method == "GET") return Metrics(std::move(counted));
+    if (s.size() == 1 && s[0] == "metrics" && req.method == "GET") return Metrics(counted);
     if (s.size() >= 2 && s[0] == "api" && s[1] == "v1") {
       return routes.Dispatch(req, t, std::span<const std::string>(s).subspan(2), api.principals,
                              std::move(counted));
     }
     if (!s.empty() && s[0] == "api") return counted(ErrorResponse(NotFound("No such endpoint.")));
-    if (req.method != "GET" && req.method != "HEAD")
+    if (req.method != "GET" && req.method != "HEAD") {
       return counted(ErrorResponse(NotFound("No such endpoint.")));
+    }
     StaticSite site{api.options.web_root, api.options.version, api.options.datacenter_name};
     return counted(ServeStatic(site, t, [this] { return CampaignRows(); }));
   }
 
-  void Metrics(Reply reply) {
+  void Metrics(const Reply& reply) {
     auto figures = std::make_shared<EngineFigures>();
     auto waited = api.engine.Run([this, figures] {
       engine::Dialer& d = api.deps.dialer;
@@ -125,11 +126,11 @@ struct RestApi::Impl {
 };
 
 RestApi::RestApi(ApiDeps deps, ApiOptions options)
-    : impl_(std::make_unique<Impl>(deps, std::move(options))) {}
+    : impl_(std::make_unique<Impl>(std::move(deps), std::move(options))) {}
 RestApi::~RestApi() = default;
 
-void RestApi::Handle(HttpRequest request, Reply reply) {
-  impl_->Handle(std::move(request), std::move(reply));
+void RestApi::Handle(const HttpRequest& request, Reply reply) {
+  impl_->Handle(request, std::move(reply));
 }
 
 core::Result<std::shared_ptr<WsSession>> RestApi::AcceptWebSocket(const HttpRequest& request) {

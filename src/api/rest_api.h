@@ -50,7 +50,7 @@ class RestApi {
   RestApi(const RestApi&) = delete;
   RestApi& operator=(const RestApi&) = delete;
 
-  void Handle(HttpRequest request, Reply reply);
+  void Handle(const HttpRequest& request, Reply reply);
   core::Result<std::shared_ptr<WsSession>> AcceptWebSocket(const HttpRequest& request);
   // The server's counters feed /metrics (WebSocket clients, drops).
   void SetServerCounters(const HttpServer::Counters* counters);

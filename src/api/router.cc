@@ -24,7 +24,7 @@ core::Result<uint64_t> RouteCall::Id(const char* not_found, size_t i) const {
 }
 
 Handler Sync(SyncHandler handler) {
-  return [handler = std::move(handler)](const RouteCall& call, Reply reply) { reply(handler(call)); };
+  return [handler = std::move(handler)](const RouteCall& call, const Reply& reply) { reply(handler(call)); };
 }
 
 RoleSet::RoleSet(std::initializer_list<engine::Role> roles) {

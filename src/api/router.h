@@ -61,7 +61,7 @@ Handler WithId(const char* not_found, Fn fn) {
 }
 template <typename Id, typename Fn>
 Handler WithIdSync(const char* not_found, Fn fn) {
-  return WithId<Id>(not_found, [fn](const RouteCall& c, Id id, Reply reply) { reply(fn(c, id)); });
+  return WithId<Id>(not_found, [fn](const RouteCall& c, Id id, const Reply& reply) { reply(fn(c, id)); });
 }
 
 // A set of roles; empty: open to anyone, no token needed.

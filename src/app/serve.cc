@@ -332,7 +332,7 @@ int RunServer(const ServeOptions& options) {
   http_options.ws_queue_limit = static_cast<size_t>(config.ws_queue_limit);
   api::HttpServer server(
       http_options,
-      [&rest](api::HttpRequest req, api::Reply reply) { rest.Handle(std::move(req), std::move(reply)); },
+      [&rest](const api::HttpRequest& req, api::Reply reply) { rest.Handle(req, std::move(reply)); },
       [&rest](const api::HttpRequest& req) { return rest.AcceptWebSocket(req); });
   rest.SetServerCounters(&server.counters());
   if (auto started = server.Start(); !started.ok()) {

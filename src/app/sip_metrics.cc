@@ -54,8 +54,9 @@ void CollectSipMetrics(const telephony::SipTelephony& sip, std::vector<api::Coll
 
   Family responses = Make("outdial_sip_responses_received_total",
                           "SIP responses received and parsed, by class (retransmissions included)");
-  for (size_t k = 1; k <= 6; ++k)
+  for (size_t k = 1; k <= 6; ++k) {
     Add(responses, Value(c.responses_received[k]), {{"class", std::to_string(k) + "xx"}});
+  }
   out.push_back(std::move(responses));
 
   Family requests_sent =
@@ -106,8 +107,9 @@ void CollectSipMetrics(const telephony::SipTelephony& sip, std::vector<api::Coll
   Family unsolicited = Make("outdial_sip_unsolicited_requests_total",
                             "Requests for no dialog of ours, refused, by the status answered (none: an ACK)");
   const char* statuses[] = {"none", "405", "481", "603"};
-  for (size_t i = 0; i < 4; ++i)
+  for (size_t i = 0; i < 4; ++i) {
     Add(unsolicited, Value(c.unsolicited_by_status[i]), {{"status", statuses[i]}});
+  }
   out.push_back(std::move(unsolicited));
 
   Family unsolicited_methods = Make("outdial_sip_unsolicited_requests_by_method_total",

@@ -23,8 +23,9 @@ core::Result<void> ValidateContacts(const std::vector<engine::ContactRow>& rows)
     if (c.phones.empty()) problems.push_back({at + ".phones", "must contain at least one number"});
     if (c.priority > 100) problems.push_back({at + ".priority", "must be between 0 and 100"});
     for (size_t p = 0; p < c.phones.size(); ++p) {
-      if (c.phones[p].number.empty())
+      if (c.phones[p].number.empty()) {
         problems.push_back({fmt::format("{}.phones[{}]", at, p), "must not be empty"});
+      }
     }
   }
   if (problems.empty()) return core::Ok{};

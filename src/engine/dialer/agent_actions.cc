@@ -11,7 +11,6 @@ using core::CallPhase;
 using core::Error;
 using core::ErrorCode;
 using core::MakeError;
-using core::OfferAction;
 using core::Outcome;
 using core::ReasonCode;
 
@@ -54,8 +53,9 @@ void AgentActions::SetState(AgentId agent_id, AgentState state, std::string reas
                                         "An agent can only set available or idle.",
                                         {{"state", "must be available or idle"}}});
   }
-  if (agent->state == AgentState::kLoggedOut)
+  if (agent->state == AgentState::kLoggedOut) {
     return EventScope::Fail(done, Refuse(ReasonCode::kAgentNotAvailable));
+  }
   e_.scope.Audit(agent->info.tenant_id, agent_id, "set_state", std::string(core::ToString(state)));
   if (state == AgentState::kAvailable) {
     agent->idle_after_call = false;

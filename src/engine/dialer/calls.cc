@@ -166,8 +166,9 @@ void Calls::Dial(CallRt& call, CampaignRt& camp) {
     }
   }
   request.bridge_with = call.agent_leg.valid() ? call.agent_leg : LegId{};
-  if (ReservationRt* res = EngineState::Find(e_.state.reservations, call.reservation))
+  if (ReservationRt* res = EngineState::Find(e_.state.reservations, call.reservation)) {
     request.bridge_with = res->leg;
+  }
   request.cpa = camp.rules.cpa;
   request.amd = camp.rules.amd;
   request.cpa_settings = s.cpa;

@@ -195,8 +195,9 @@ core::Result<void> CampaignLifecycle::ValidateContacts(const CampaignRt& camp,
     if (c.zone >= e_.state.zones.size()) problem("timezone", "unknown zone id");
     if (c.priority > 100) problem("priority", "must be between 0 and 100");
   }
-  if (!problems.empty())
+  if (!problems.empty()) {
     return core::Error{ErrorCode::kValidationFailed, "Some contacts are not valid.", std::move(problems)};
+  }
   return Ok{};
 }
 

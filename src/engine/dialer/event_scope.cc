@@ -49,10 +49,11 @@ void EventScope::Settle() {
     --depth_;
     if (batch_.empty() && events_.empty() && after_commit_.empty()) break;
     Ticket& ticket = in_flight_.emplace_back();
-    ticket.events = std::move(events_);
-    events_.clear();
-    ticket.continuations = std::move(after_commit_);
-    after_commit_.clear();
+    // The vectors trade places with the ticket's (emptied, capacity kept by DrainFinished), so a
+    // steady stream of events allocates nothing here.
+    ticket.events.swap(events_);
+    events_.swap(spare_events_);
+    ticket.continuations.swap(after_commit_);
     if (batch_.empty()) {
       // Nothing to store, but it still waits for the commits before it: events go out in order.
       ticket.done = true;
@@ -86,6 +87,8 @@ void EventScope::DrainFinished() {
     for (const Event& event : ticket.events) e_.state.deps.events.OnEvent(event);
     for (auto& fn : ticket.continuations) fn(ticket.durable);
     --depth_;
+    ticket.events.clear();
+    if (ticket.events.capacity() > spare_events_.capacity()) spare_events_.swap(ticket.events);
   }
   draining_ = false;
 }

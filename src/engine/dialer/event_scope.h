@@ -74,6 +74,7 @@ class EventScope {
   Engine& e_;
   WriteBatch batch_;
   std::vector<Event> events_;
+  std::vector<Event> spare_events_;  // a drained ticket's vector, emptied, for the next ticket
   std::vector<std::function<void(bool durable)>> after_commit_;
   std::deque<Ticket> in_flight_;  // commit order; a std::deque keeps references on push_back
   int depth_ = 0;

@@ -169,7 +169,8 @@ void Invariants::CheckTouchedContacts(std::vector<std::string>& problems) {
     if (camp == nullptr || index >= camp->contacts.size()) continue;
     campaigns.insert(cid);
     const Contact& c = camp->contacts[index];
-    const int held = camp->holds[index];
+    const int held =
+        camp->holds[index];  // NOLINT(bugprone-signed-char-misuse): a hold count, not a character
     if ((c.state == ContactState::kInProgress) != (held == 1) || held < 0 || held > 1) {
       problems.push_back(fmt::format("campaign {} contact {} is {} but held {} times", cid.value, c.id.value,
                                      core::ToString(c.state), held));

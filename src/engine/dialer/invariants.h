@@ -31,6 +31,7 @@ class Invariants {
   void NoteAgent(AgentId agent) {
     if (tracking_) touched_agents_.push_back(agent);
   }
+  bool tracking() const { return tracking_; }
   // Something that must never happen happened during an event (a second offer for one agent).
   void Problem(std::string text) { found_problems_.push_back(std::move(text)); }
 

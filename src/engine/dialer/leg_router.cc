@@ -24,8 +24,9 @@ void LegRouter::OnLegEvent(const LegEvent& event) {
       return;
     }
     case LegOwnerKind::kCustomer:
-      if (CallRt* call = EngineState::Find(st.calls, CallId{owner.id}))
+      if (CallRt* call = EngineState::Find(st.calls, CallId{owner.id})) {
         e_.calls.OnCustomerEvent(*call, event);
+      }
       return;
   }
 }
@@ -63,8 +64,9 @@ void LegRouter::OnReservationLineDown(ReservationRt& res) {
     }
     return;
   }
-  if (agent->offer.valid())
+  if (agent->offer.valid()) {
     e_.offers.Act(agent->info.id, agent->offer, core::OfferAction::kCancel, ClosedBy::kSystem, nullptr);
+  }
 }
 
 void LegRouter::OnPullAgentLeg(CallRt& call, CampaignRt& camp, const LegEvent& event) {

@@ -199,12 +199,12 @@ struct LegOwner {
 // A remembered answer for an action on a closed target.
 struct ClosedAction {
   AgentId agent;
-  core::OfferAction action;
+  core::OfferAction action = core::OfferAction::kAccept;
   ActionReply reply;
 };
 struct ClosedCall {
   AgentId agent;
-  core::Outcome outcome;
+  core::Outcome outcome = core::Outcome::kConnected;
   bool wrapped_up = false;
   std::string disposition;  // the code it was wrapped up with (by the agent or the timeout)
 };

@@ -109,8 +109,9 @@ ClosedOfferView Offers::Close(OfferRt& offer, OfferAction action, ClosedBy by, A
   ClosedOfferView closed{offer.id, offer.reservation, offer.contact};
   st.RememberClosedOffer(offer.id, offer.agent, action, reply);
   e_.scope.Emit(OfferClosedEvent{offer.agent, offer.id, action, by, code});
-  if (AgentRt* agent = st.FindAgent(offer.agent); agent != nullptr && agent->offer == offer.id)
+  if (AgentRt* agent = st.FindAgent(offer.agent); agent != nullptr && agent->offer == offer.id) {
     agent->offer = {};
+  }
   if (CampaignRt* camp = st.FindCampaign(offer.campaign)) e_.invariants.Hold(*camp, offer.contact, -1);
   st.offers.erase(offer.id);  // `offer` and its timer are gone from here on
   return closed;
@@ -143,8 +144,9 @@ void Offers::NextOrEnd(AgentRt& agent, ReservationId rid) {
   }
   e_.reservations.End(*res, std::nullopt, true);
   agent.reservation = {};
-  if (agent.state != AgentState::kAvailable && agent.state != AgentState::kIdle)
+  if (agent.state != AgentState::kAvailable && agent.state != AgentState::kIdle) {
     e_.dispatcher.WorkEnded(agent);
+  }
 }
 
 void Offers::AfterWithoutCall(AgentRt& agent, const ClosedOfferView& closed) {
@@ -246,8 +248,9 @@ void Offers::Accept(AgentRt& agent, CampaignRt& camp, OfferRt& offer, ClosedBy b
   core::DncLookup dnc = [&](std::string_view n) { return e_.picker.IsDnc(camp, n); };
   bool window_open = e_.picker.WindowOf(camp, contact).open;
   auto elig = core::CheckEligibility(contact, camp.settings, dnc, window_open);
-  if (elig.kind != core::EligibilityKind::kEligible)
-    return RefuseDial(agent, camp, offer, elig, std::move(done));
+  if (elig.kind != core::EligibilityKind::kEligible) {
+    return RefuseDial(agent, camp, offer, elig, done);
+  }
   if (auto limit = e_.capacity.Refusal(tenant)) {
     e_.scope.Emit(NoticeEvent{agent.info.id, *limit, std::string(core::HumanSentence(*limit))});
     e_.scope.Audit(camp.tenant, agent.info.id, "limit_refused",
@@ -268,7 +271,7 @@ void Offers::Accept(AgentRt& agent, CampaignRt& camp, OfferRt& offer, ClosedBy b
 // When Accept finds the contact no longer dialable (its window closed, its number put on a DNC
 // list), the offer closes `by: system` with the reason and the next contact is offered.
 void Offers::RefuseDial(AgentRt& agent, CampaignRt& camp, OfferRt& offer, const core::EligibilityResult& elig,
-                        ActionDone done) {
+                        const ActionDone& done) {
   OfferId oid = offer.id;
   ClosedOfferView closed =
       Close(offer, OfferAction::kSkip, ClosedBy::kSystem, ActionReply{oid, {}}, elig.reason);

@@ -43,7 +43,7 @@ class Offers {
   void OnTimeout(OfferId oid);
   void Accept(AgentRt& agent, CampaignRt& camp, OfferRt& offer, ClosedBy by, ActionDone done);
   void RefuseDial(AgentRt& agent, CampaignRt& camp, OfferRt& offer, const core::EligibilityResult& elig,
-                  ActionDone done);
+                  const ActionDone& done);
   void RetryTimeoutAccept(OfferRt& offer);
   void Skip(AgentRt& agent, CampaignRt& camp, OfferRt& offer, ClosedBy by, ActionDone done);
   void Remove(AgentRt& agent, CampaignRt& camp, OfferRt& offer, ClosedBy by, ActionDone done);

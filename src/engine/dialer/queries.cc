@@ -22,8 +22,9 @@ std::optional<AgentSnapshot> Queries::Snapshot(AgentId agent_id) const {
         ReservationEvent{agent_id, r->first, r->second.campaign, r->second.state, std::nullopt};
   }
   if (auto o = st.offers.find(agent.offer); o != st.offers.end()) {
-    if (const CampaignRt* camp = st.FindCampaign(o->second.campaign))
+    if (const CampaignRt* camp = st.FindCampaign(o->second.campaign)) {
       snap.offer = e_.offers.MakeEvent(o->second, *camp);
+    }
   }
   if (auto c = st.calls.find(agent.call); c != st.calls.end()) AddCallView(c->second, snap);
   return snap;
@@ -42,8 +43,9 @@ void Queries::AddCallView(const CallRt& call, AgentSnapshot& snap) const {
   accepted.contact = call.contact;
   accepted.phone = call.phone;
   snap.task = e_.offers.MakeEvent(accepted, *camp);
-  if (call.in_wrap_up)
+  if (call.in_wrap_up) {
     snap.wrapup = WrapupEvent{call.agent, call.id, camp->settings.dispositions, call.wrap_deadline};
+  }
 }
 
 std::optional<CampaignStats> Queries::Stats(CampaignId id) const {

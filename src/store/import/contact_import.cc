@@ -231,8 +231,9 @@ class ContactImporter::Impl {
       const size_t per = (phones.size() + workers - 1) / workers;
       for (size_t w = 1; w < workers; ++w) {
         threads.emplace_back([&, w] {
-          for (size_t i = w * per; i < std::min(phones.size(), (w + 1) * per); ++i)
+          for (size_t i = w * per; i < std::min(phones.size(), (w + 1) * per); ++i) {
             Validate(parser_, *phones[i]);
+          }
         });
       }
       for (size_t i = 0; i < std::min(phones.size(), per); ++i) Validate(parser_, *phones[i]);
@@ -244,8 +245,9 @@ class ContactImporter::Impl {
   // makes; false when the row is rejected.
   bool FinishContact(RawContact& raw, ImportedContact& imported) {
     for (const auto& phone : raw.phones) {
-      if (!phone.problem.empty())
+      if (!phone.problem.empty()) {
         raw.problems.emplace_back(phone.field, phone.problem + ": " + Quote(phone.text));
+      }
     }
     std::string timezone;
     if (!raw.timezone.empty()) {
@@ -371,8 +373,9 @@ core::Result<std::unique_ptr<ContactImporter>> ContactImporter::Create(ImportOpt
   if (options.max_row_bytes == 0) problems.push_back({"max_row_bytes", "must be at least 1"});
   if (options.progress_every_rows == 0) problems.push_back({"progress_every_rows", "must be at least 1"});
   if (!on_batch) problems.push_back({"on_batch", "a batch callback is required"});
-  if (!problems.empty())
+  if (!problems.empty()) {
     return core::Error{core::ErrorCode::kValidationFailed, "Invalid import options.", problems};
+  }
   return std::unique_ptr<ContactImporter>(new ContactImporter(
       std::make_unique<Impl>(std::move(options), std::move(on_batch), std::move(on_progress))));
 }

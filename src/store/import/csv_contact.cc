@@ -47,32 +47,37 @@ core::Result<CsvLayout> ReadHeader(const std::vector<std::string_view>& names) {
   std::map<int, CsvLayout::PhoneColumn> phones;
   std::map<int, std::pair<size_t, std::string>> types;
   for (size_t col = 0; col < names.size(); ++col) {
-    if (!IsCleanUtf8(names[col]))
+    if (!IsCleanUtf8(names[col])) {
       return Fatal("Column " + std::to_string(col + 1) + " of the CSV header is " + std::string(kNotUtf8) +
                    ".");
+    }
     const std::string_view text = Trim(names[col]);
     if (text.empty()) return Fatal("Column " + std::to_string(col + 1) + " of the CSV header has no name.");
     const std::string lower = Lower(text);
     std::string key;
     if (lower.rfind("field:", 0) == 0) {
       const std::string_view field = Trim(text.substr(6));
-      if (field.empty())
+      if (field.empty()) {
         return Fatal("Column " + std::to_string(col + 1) + " of the CSV header names no field.");
+      }
       key = "field:" + std::string(field);
-      if (!seen.insert(key).second)
+      if (!seen.insert(key).second) {
         return Fatal("The CSV header has the custom field " + Quote(field) + " twice.");
+      }
       layout.fields.emplace_back(col, std::string(field));
       continue;
     }
     if (is_export && kExportOnly.count(lower) > 0) {
-      if (!seen.insert(lower).second)
+      if (!seen.insert(lower).second) {
         return Fatal("The CSV header has the column " + Quote(text) + " twice.");
+      }
       continue;
     }
     const int phone = PhoneIndex(lower);
     int phone_type = 0;
-    if (lower.size() > 5 && lower.substr(lower.size() - 5) == "_type")
+    if (lower.size() > 5 && lower.substr(lower.size() - 5) == "_type") {
       phone_type = PhoneIndex(lower.substr(0, lower.size() - 5));
+    }
     if (phone > 0) {
       key = "phone" + std::to_string(phone);
     } else if (phone_type > 0) {
@@ -102,8 +107,9 @@ core::Result<CsvLayout> ReadHeader(const std::vector<std::string_view>& names) {
   }
   for (const auto& [index, type] : types) {
     auto it = phones.find(index);
-    if (it == phones.end())
+    if (it == phones.end()) {
       return Fatal("The CSV header has " + Quote(type.second) + " but no phone column it belongs to.");
+    }
     it->second.type_column = type.first;
   }
   if (phones.empty()) {
@@ -139,8 +145,9 @@ RawContact FromCsv(uint64_t row, const CsvLayout& layout, const std::vector<std:
     }
     raw.phones.push_back(std::move(phone));
   }
-  if (raw.phones.empty() && raw.problems.empty())
+  if (raw.phones.empty() && raw.problems.empty()) {
     raw.problems.emplace_back(layout.phones.front().label, "no phone number");
+  }
   if (layout.timezone) {
     if (auto tz = text(*layout.timezone, "timezone")) raw.timezone = Trim(*tz);
   }

@@ -51,7 +51,7 @@ bool CsvReader::EndRecord() {
   const CsvRecord record{fields_, problem_, oversized_, blank, consumed_};
   const bool go_on = handler_(record);
   buffer_.clear();
-  if (buffer_.capacity() > 64 * 1024) buffer_.shrink_to_fit();  // one long record must not pin memory
+  if (buffer_.capacity() > size_t{64} * 1024) buffer_.shrink_to_fit();  // one long record must not pin memory
   ends_.clear();
   problem_.clear();
   oversized_ = false;
@@ -84,8 +84,10 @@ bool CsvReader::Feed(std::string_view chunk) {
       case State::kUnquoted: {
         // Hot path: copy the whole run of plain bytes up to the next special one at once.
         size_t j = i;
-        while (j < chunk.size() && chunk[j] != ',' && chunk[j] != '\n' && chunk[j] != '\r' && chunk[j] != '"')
+        while (j < chunk.size() && chunk[j] != ',' && chunk[j] != '\n' && chunk[j] != '\r' &&
+               chunk[j] != '"') {
           ++j;
+        }
         const size_t taken = AppendRun(chunk.substr(i, j - i));
         if (state_ == State::kSkipLine || j == chunk.size()) {
           i += taken;

@@ -213,7 +213,7 @@ bool JsonFramer::Feed(std::string_view chunk) {
         const JsonElement element{oversized_ ? std::string_view{} : std::string_view{element_}, oversized_,
                                   consumed_};
         const bool go_on = handler_(element);
-        if (element_.capacity() > 64 * 1024) element_.shrink_to_fit();
+        if (element_.capacity() > size_t{64} * 1024) element_.shrink_to_fit();
         if (!go_on) return false;
         continue;
       }

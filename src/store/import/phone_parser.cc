@@ -254,8 +254,9 @@ core::Result<CountryZones> CountryZones::Load(const std::string& dir) {
   };
   read(dir + "/zone1970.tab", true, principal);
   read(dir + "/zone.tab", false, listed);
-  if (!any)
+  if (!any) {
     return core::MakeError(core::ErrorCode::kInternal, "cannot read zone1970.tab or zone.tab in " + dir);
+  }
   CountryZones table;
   for (const auto& [region, zones] : principal) {
     if (zones.size() == 1) table.single_.emplace(region, *zones.begin());

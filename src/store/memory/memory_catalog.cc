@@ -21,8 +21,9 @@ core::Result<void> CheckBatch(const MemoryCatalog::Tables& t, const engine::Writ
     if (!t.contacts.contains(a.contact_id.value)) return NotFound("contact");
   }
   for (const auto& c : batch.contacts) {
-    if (!t.contacts.contains(c.id.value))
+    if (!t.contacts.contains(c.id.value)) {
       return MakeError(ErrorCode::kNotFound, fmt::format("No such contact {}.", c.id.value));
+    }
   }
   for (const auto& d : batch.dnc) {
     if (!t.tenants.contains(d.tenant_id.value)) return NotFound("tenant");
@@ -91,8 +92,9 @@ void MemoryCatalog::Commit(engine::WriteBatch batch, std::function<void(core::Re
       ++t.commits;
       for (const auto& a : batch.attempts) ApplyAttempt(t, a);
       for (const auto& c : batch.contacts) ApplyContact(t, c);
-      for (const auto& d : batch.dnc)
+      for (const auto& d : batch.dnc) {
         t.dnc[{d.tenant_id.value, d.list}].emplace(d.number, d);  // the first stays
+      }
     }
   }
   on_durable(result);

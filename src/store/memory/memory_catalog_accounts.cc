@@ -128,8 +128,9 @@ core::Result<void> MemoryCatalog::DeleteUser(core::TenantId tenant, core::AgentI
 core::Result<void> MemoryCatalog::CreateSession(const engine::SessionRow& session) {
   std::lock_guard lock(mutex_);
   auto& t = *t_;
-  if (!t.users.contains(session.user_id.value) || !t.tenants.contains(session.tenant_id.value))
+  if (!t.users.contains(session.user_id.value) || !t.tenants.contains(session.tenant_id.value)) {
     return NotFound("user");
+  }
   if (!t.sessions.emplace(session.token_hash, session).second) return Conflict(kSessionExists);
   return core::Ok{};
 }

@@ -161,8 +161,9 @@ core::Result<engine::ContactDetail> MemoryCatalog::GetContact(core::TenantId ten
   std::lock_guard lock(mutex_);
   auto& t = *t_;
   auto it = t.contacts.find(contact.value);
-  if (it == t.contacts.end() || t.Campaign(tenant, it->second.contact.campaign_id) == nullptr)
+  if (it == t.contacts.end() || t.Campaign(tenant, it->second.contact.campaign_id) == nullptr) {
     return NotFound("contact");
+  }
   engine::ContactDetail detail;
   detail.contact = it->second;
   if (auto a = t.contact_attempts.find(contact.value); a != t.contact_attempts.end()) {

@@ -88,8 +88,9 @@ core::Result<void> MemoryCatalog::Load(engine::LoadSink& sink) {
     }
   }
   for (const auto& entry : dnc) sink.OnDnc(entry);
-  for (const auto& [campaign, by_outcome] : counts)
+  for (const auto& [campaign, by_outcome] : counts) {
     sink.OnAttemptCounts(core::CampaignId{campaign}, by_outcome);
+  }
   sink.OnIdFloor(floor);
   return core::Ok{};
 }

@@ -66,8 +66,9 @@ template <typename Next>
 core::Result<void> SlowParsePairs(std::string_view text, std::string_view what, Next next) {
   auto json = ParseJson(text, what);
   if (!json.ok()) return json.error();
-  if (!json->is_array())
+  if (!json->is_array()) {
     return core::MakeError(core::ErrorCode::kInternal, fmt::format("stored {} are not an array", what));
+  }
   for (const auto& pair : *json) {
     if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
       return core::MakeError(core::ErrorCode::kInternal,

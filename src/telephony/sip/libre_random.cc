@@ -26,7 +26,7 @@ namespace outdial::telephony {
 namespace {
 
 struct Pool {
-  uint8_t bytes[4096];
+  uint8_t bytes[4096] = {};
   size_t used = sizeof(bytes);
 };
 

@@ -193,8 +193,9 @@ void SipStack::OnEstablished(const sip_msg* msg, void* arg) {
   if (leg->closed || leg->answered) return;
   leg->answered = true;
   ++self->counters_->legs_answered;
-  if (msg != nullptr && msg->scode >= 200 && msg->scode < 300)
+  if (msg != nullptr && msg->scode >= 200 && msg->scode < 300) {
     Bump(self->counters_->invite_final_responses, static_cast<size_t>(msg->scode - 100));
+  }
   // The answer is reported at once (API.md `answered_at`); with CPA its verdict follows
   // (call_progress.cc).
   self->ReportAnswered(*leg);
@@ -208,8 +209,9 @@ void SipStack::OnClose(int err, const sip_msg* msg, void* arg) {
   if (leg->closed) return;
   if (!leg->answered) {
     int code = (msg != nullptr && !msg->req && msg->scode >= 300) ? msg->scode : 0;
-    if (code >= 300 && code <= 699)
+    if (code >= 300 && code <= 699) {
       Bump(self->counters_->invite_final_responses, static_cast<size_t>(code - 100));
+    }
     if (code == 0 && err == ETIMEDOUT) ++self->counters_->invite_timeouts;
     self->End(*leg, LegEnd::kFailed, Event(LegEventKind::kFailed, code));
     return;

@@ -80,8 +80,9 @@ core::Result<uint16_t> SipStack::Setup() {
   sa nsv[4];
   uint32_t nsn = 4;
   char domain[64] = "";
-  if (dns_srv_get(domain, sizeof(domain), nsv, &nsn) == 0 && nsn > 0)
+  if (dns_srv_get(domain, sizeof(domain), nsv, &nsn) == 0 && nsn > 0) {
     (void)dnsc_alloc(&dnsc_, nullptr, nsv, nsn);
+  }
   // Client transactions outlive their calls (a BYE's stays 5 s in Completed for Timer K), so at
   // thousands of calls per second there are tens of thousands: size the hash tables for that.
   if (int err =
@@ -257,8 +258,9 @@ void SipStack::Forget(SipLeg& leg) {
     ports_->by_leg.erase(leg.req.leg.value);
   }
   if (!leg.call_id.empty()) {
-    if (auto it = by_call_id_.find(leg.call_id); it != by_call_id_.end() && it->second == &leg)
+    if (auto it = by_call_id_.find(leg.call_id); it != by_call_id_.end() && it->second == &leg) {
       by_call_id_.erase(it);
+    }
   }
 }
 
